@@ -1,0 +1,254 @@
+//! What each code block of the book is, and which check tests it. A block that
+//! fits no check is a problem: nothing in the book may escape the tests.
+
+use std::fs;
+use std::path::Path;
+
+use crate::markdown::Block;
+
+/// Languages a fence may name. Only `rust` and `console` carry code or output
+/// that is checked; the others are for prose-like listings (Python for
+/// comparison, TOML settings, plain text).
+pub const LANGUAGES: &[&str] = &["rust", "console", "python", "toml", "text", "sh"];
+
+/// Fence words allowed after `rust`, besides error codes and lint names that
+/// follow `compile_fail`.
+const RUST_WORDS: &[&str] = &[
+    "ignore",
+    "no_run",
+    "should_panic",
+    "compile_fail",
+    "editable",
+    "noplayground",
+];
+
+/// How a block is tested.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Check {
+    /// Compiled and run (or only compiled, `no_run`) by skeptic.
+    Skeptic,
+    /// Must fail to compile with this error code (`E0499`) or deny lint.
+    CompileFail(String),
+    /// Its `cargo run --example` commands are run and their output compared.
+    Console,
+    /// Shown as it is: no code and no output to check.
+    Listing,
+}
+
+/// An error code (`E0499`) or the name of a lint (`let_underscore_lock`).
+fn is_error_code(word: &str) -> bool {
+    word.len() == 5 && word.starts_with('E') && word[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+fn is_lint_name(word: &str) -> bool {
+    word.contains('_') && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+}
+
+/// Decide how `block` is tested, or say why it cannot be.
+pub fn check_of(block: &Block, root: &Path) -> Result<Check, String> {
+    let place = block.place();
+    let lang = block.lang();
+    if lang.is_empty() {
+        return Err(format!("{place}: code block has no language; write ```rust, ```console, ```text ..."));
+    }
+    if !LANGUAGES.contains(&lang) {
+        return Err(format!("{place}: unknown language `{lang}` (allowed: {})", LANGUAGES.join(", ")));
+    }
+    match lang {
+        "rust" => rust_check(block, root),
+        "console" => console_check(block),
+        _ => {
+            if block.words.len() > 1 {
+                return Err(format!("{place}: fence words after `{lang}` are not checked: {:?}", &block.words[1..]));
+            }
+            Ok(Check::Listing)
+        }
+    }
+}
+
+fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
+    let place = block.place();
+    let mut codes = Vec::new();
+    for word in &block.words[1..] {
+        if RUST_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        if is_error_code(word) || is_lint_name(word) {
+            codes.push(word.clone());
+            continue;
+        }
+        return Err(format!("{place}: unknown fence word `{word}` (the tests would not see it)"));
+    }
+    if block.has("compile_fail") {
+        if codes.len() != 1 {
+            return Err(format!(
+                "{place}: `compile_fail` needs exactly one error code or lint, like rust,compile_fail,E0499"
+            ));
+        }
+        for other in ["ignore", "no_run", "should_panic"] {
+            if block.has(other) {
+                return Err(format!("{place}: `compile_fail` cannot go with `{other}`"));
+            }
+        }
+        return Ok(Check::CompileFail(codes.remove(0)));
+    }
+    if let Some(code) = codes.first() {
+        return Err(format!("{place}: `{code}` only means something after `compile_fail`"));
+    }
+    if block.has("ignore") {
+        check_ignore_reason(block, root)?;
+    }
+    if block.has("no_run") {
+        let reason = block.note.as_deref().and_then(|n| n.strip_prefix("no_run:"));
+        if reason.is_none_or(|r| r.trim().is_empty()) {
+            return Err(format!(
+                "{place}: a `no_run` block needs its reason in a comment on the line above: <!-- no_run: why -->"
+            ));
+        }
+    }
+    Ok(Check::Skeptic)
+}
+
+/// An ignored block must say why and where its code is tested instead:
+/// `<!-- ignore: why; tested in tests/loom_counter.rs -->`, and every line of
+/// the block must stand in that file.
+fn check_ignore_reason(block: &Block, root: &Path) -> Result<(), String> {
+    let place = block.place();
+    let usage = "<!-- ignore: why; tested in PATH -->";
+    let note = block.note.as_deref().and_then(|n| n.strip_prefix("ignore:"));
+    let Some(note) = note else {
+        return Err(format!("{place}: an `ignore` block needs a reason on the line above: {usage}"));
+    };
+    let Some((why, path)) = note.split_once("tested in") else {
+        return Err(format!("{place}: an `ignore` block must name where its code is tested: {usage}"));
+    };
+    let why = why.trim().trim_end_matches(';').trim();
+    let path = path.trim();
+    if why.is_empty() {
+        return Err(format!("{place}: an `ignore` block needs a reason: {usage}"));
+    }
+    let text = fs::read_to_string(root.join(path))
+        .map_err(|e| format!("{place}: the ignored block says it is tested in {path}, which cannot be read: {e}"))?;
+    let file_lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for line in block.compiled_code().lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !file_lines.contains(&line) {
+            return Err(format!("{place}: the ignored block says it is tested in {path}, but that file lacks the line `{line}`"));
+        }
+    }
+    Ok(())
+}
+
+fn console_check(block: &Block) -> Result<Check, String> {
+    let place = block.place();
+    if block.words.len() > 1 {
+        return Err(format!("{place}: fence words after `console` are not checked: {:?}", &block.words[1..]));
+    }
+    let mut runs_example = false;
+    let mut current: Option<&str> = None;
+    for line in block.code.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            current = Some(command);
+            if crate::console::parse_command(command).is_some() {
+                runs_example = true;
+            }
+        } else if !line.trim().is_empty() {
+            match current {
+                None => return Err(format!("{place}: console output before any `$ ` command")),
+                Some(c) if crate::console::parse_command(c).is_none() => {
+                    return Err(format!(
+                        "{place}: output shown for `{c}` is never compared with a real run; \
+                         only `cargo run --example NAME [-- ARGS]` output is checked"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(if runs_example { Check::Console } else { Check::Listing })
+}
+
+/// Every block of the book, or the problems found: unreadable files,
+/// unclosed fences, bad includes, and blocks that no check would test.
+pub fn all_blocks(root: &Path) -> (Vec<(Block, Check)>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for file in crate::markdown::book_files(root) {
+        match crate::markdown::blocks(root, &file) {
+            Err(e) => problems.push(e),
+            Ok(blocks) => {
+                for block in blocks {
+                    match check_of(&block, root) {
+                        Ok(check) => found.push((block, check)),
+                        Err(e) => problems.push(e),
+                    }
+                }
+            }
+        }
+    }
+    (found, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(words: &str, note: Option<&str>, code: &str) -> Block {
+        Block {
+            file: "src/x.md".into(),
+            line: 3,
+            words: words.split(',').map(str::to_owned).collect(),
+            code: code.into(),
+            note: note.map(str::to_owned),
+            included: false,
+        }
+    }
+
+    fn check(words: &str, note: Option<&str>, code: &str) -> Result<Check, String> {
+        check_of(&block(words, note, code), Path::new("."))
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(check("rust", None, ""), Ok(Check::Skeptic));
+        assert_eq!(check("rust,should_panic", None, ""), Ok(Check::Skeptic));
+        assert_eq!(check("rust,compile_fail,E0499", None, ""), Ok(Check::CompileFail("E0499".into())));
+        assert_eq!(
+            check("rust,compile_fail,let_underscore_lock", None, ""),
+            Ok(Check::CompileFail("let_underscore_lock".into()))
+        );
+        assert_eq!(check("python", None, "x = 1\n"), Ok(Check::Listing));
+        assert_eq!(check("console", None, "$ cargo run --example a\nout\n"), Ok(Check::Console));
+        assert_eq!(check("console", None, "$ ./tools/serve\n"), Ok(Check::Listing));
+    }
+
+    #[test]
+    fn problems_name_the_place() {
+        let e = check("rust,compile_fail", None, "").unwrap_err();
+        assert!(e.starts_with("src/x.md:3: `compile_fail` needs exactly one"), "{e}");
+        let e = check("rust,compile-fail", None, "").unwrap_err();
+        assert!(e.contains("unknown fence word `compile-fail`"), "{e}");
+        let e = check("rust,ignore", None, "").unwrap_err();
+        assert!(e.contains("needs a reason"), "{e}");
+        let e = check("rust,ignore", Some("ignore: slow"), "").unwrap_err();
+        assert!(e.contains("must name where"), "{e}");
+        let e = check("rust,no_run", None, "").unwrap_err();
+        assert!(e.contains("<!-- no_run: why -->"), "{e}");
+        let e = check("", None, "").unwrap_err();
+        assert!(e.contains("no language"), "{e}");
+        let e = check("console", None, "$ cargo test\nok\n").unwrap_err();
+        assert!(e.contains("never compared"), "{e}");
+        let e = check("rust,E0499", None, "").unwrap_err();
+        assert!(e.contains("only means something after `compile_fail`"), "{e}");
+    }
+
+    #[test]
+    fn ignored_code_must_stand_in_the_named_file() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let note = "ignore: needs cfg(loom); tested in src/rules.rs";
+        let ok = block("rust,ignore", Some(note), "fn is_error_code(word: &str) -> bool {\n");
+        assert_eq!(check_of(&ok, here), Ok(Check::Skeptic));
+        let bad = block("rust,ignore", Some(note), "fn not_there() {}\n");
+        let e = check_of(&bad, here).unwrap_err();
+        assert!(e.contains("lacks the line `fn not_there() {}`"), "{e}");
+    }
+}
