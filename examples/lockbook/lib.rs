@@ -1,1 +1,215 @@
-//! Helpers shared by the example programs.
+//! Helpers shared by the book's example programs, so that each example shows
+//! only what its chapter is about.
+
+pub mod cli {
+    //! Numeric command-line options such as `--threads 10`. A bad value gives a
+    //! one-line error and exit code 2, never a panic with a backtrace.
+
+    /// One `--name N` option.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Opt {
+        pub name: &'static str,
+        pub default: u64,
+        pub min: u64,
+        pub max: u64,
+        pub help: &'static str,
+    }
+
+    impl Opt {
+        pub const fn new(name: &'static str, default: u64, help: &'static str) -> Opt {
+            Opt { name, default, min: 1, max: 1_000_000, help }
+        }
+
+        /// The same option with another allowed range.
+        pub const fn range(self, min: u64, max: u64) -> Opt {
+            Opt { min, max, ..self }
+        }
+    }
+
+    /// Parse `args` (without the program name) against `opts`.
+    /// `Ok(None)` means `--help` was asked for.
+    pub fn try_parse<const N: usize>(
+        args: impl IntoIterator<Item = String>,
+        opts: &[Opt; N],
+    ) -> Result<Option<[u64; N]>, String> {
+        let mut values = opts.map(|o| o.default);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--help" || arg == "-h" {
+                return Ok(None);
+            }
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+                None => (arg.clone(), None),
+            };
+            let Some(index) = opts.iter().position(|o| format!("--{}", o.name) == name) else {
+                return Err(format!("unknown argument `{arg}`"));
+            };
+            let opt = &opts[index];
+            let Some(text) = inline.or_else(|| args.next()) else {
+                return Err(format!("--{} needs a value", opt.name));
+            };
+            let value: u64 = text
+                .parse()
+                .map_err(|_| format!("--{} expects a whole number, got `{text}`", opt.name))?;
+            if value < opt.min || value > opt.max {
+                return Err(format!(
+                    "--{} must be between {} and {}, got {value}",
+                    opt.name, opt.min, opt.max
+                ));
+            }
+            values[index] = value;
+        }
+        Ok(Some(values))
+    }
+
+    /// The usage text for `program`.
+    pub fn usage(program: &str, about: &str, opts: &[Opt]) -> String {
+        let mut text = format!("{about}\n\nusage: cargo run --example {program} -- [OPTIONS]\n");
+        for o in opts {
+            text += &format!(
+                "  --{:<10} {} ({}..={}, default {})\n",
+                format!("{} N", o.name),
+                o.help,
+                o.min,
+                o.max,
+                o.default
+            );
+        }
+        text
+    }
+
+    /// Parse the program's own arguments; print usage and exit on `--help`
+    /// (code 0) or on a bad argument (code 2).
+    pub fn parse<const N: usize>(about: &str, opts: [Opt; N]) -> [u64; N] {
+        let mut args = std::env::args();
+        let program = args.next().unwrap_or_default();
+        let program = std::path::Path::new(&program)
+            .file_stem()
+            .map_or_else(|| "example".to_owned(), |s| s.to_string_lossy().into_owned());
+        match try_parse(args, &opts) {
+            Ok(Some(values)) => values,
+            Ok(None) => {
+                print!("{}", usage(&program, about, &opts));
+                std::process::exit(0);
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                eprintln!("(run `cargo run --example {program} -- --help` for the options)");
+                std::process::exit(2);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        const OPTS: [Opt; 2] = [
+            Opt::new("threads", 10, "threads"),
+            Opt::new("updates", 100, "updates"),
+        ];
+
+        fn parse(args: &[&str]) -> Result<Option<[u64; 2]>, String> {
+            try_parse(args.iter().map(|s| s.to_string()), &OPTS)
+        }
+
+        #[test]
+        fn values_defaults_and_errors() {
+            assert_eq!(parse(&[]), Ok(Some([10, 100])));
+            assert_eq!(parse(&["--updates", "7", "--threads=3"]), Ok(Some([3, 7])));
+            assert_eq!(parse(&["--help"]), Ok(None));
+            assert_eq!(
+                parse(&["--threads", "0"]),
+                Err("--threads must be between 1 and 1000000, got 0".into())
+            );
+            assert_eq!(
+                parse(&["--threads", "lots"]),
+                Err("--threads expects a whole number, got `lots`".into())
+            );
+            assert_eq!(parse(&["--threads"]), Err("--threads needs a value".into()));
+            assert_eq!(parse(&["-x"]), Err("unknown argument `-x`".into()));
+        }
+    }
+}
+
+pub mod exercise {
+    //! How every exercise reports: `PASS: ...` and exit code 0, or
+    //! `FAIL: ...` with a hint and exit code 1.
+
+    /// Print the verdict and end the program with its exit code.
+    pub fn verdict(result: Result<String, (String, &str)>) -> ! {
+        match result {
+            Ok(done) => {
+                println!("PASS: {done}");
+                std::process::exit(0)
+            }
+            Err((what, hint)) => {
+                println!("FAIL: {what}");
+                println!("hint: {hint}");
+                std::process::exit(1)
+            }
+        }
+    }
+}
+
+pub mod races {
+    //! The checks behind the exercises of the chapter "Race conditions".
+
+    use std::sync::atomic::AtomicU64;
+    use std::sync::{Barrier, Mutex};
+    use std::thread;
+
+    /// Eight threads each record 1000 visits with `record_visit`; every one
+    /// must be counted.
+    pub fn check_visits(record_visit: fn(&AtomicU64)) -> Result<String, (String, &'static str)> {
+        let (threads, visits_each) = (8, 1000);
+        let visits = AtomicU64::new(0);
+        thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| (0..visits_each).for_each(|_| record_visit(&visits)));
+            }
+        });
+        let expected = threads * visits_each;
+        let counted = visits.into_inner();
+        if counted == expected {
+            Ok(format!("all {expected} visits counted"))
+        } else {
+            Err((
+                format!("counted {counted} of {expected} visits: {} were lost", expected - counted),
+                "between the load and the store another thread can count too; \
+                 make read-add-write one step (AtomicU64 has a method for exactly that)",
+            ))
+        }
+    }
+
+    /// 200 rounds of ten buyers, released together, racing for three
+    /// tickets: every round must sell exactly three.
+    pub fn check_tickets(buy_ticket: fn(&Mutex<i64>) -> bool) -> Result<String, (String, &'static str)> {
+        let (rounds, buyers, tickets) = (200, 10, 3);
+        for round in 1..=rounds {
+            let left = Mutex::new(tickets);
+            let start = Barrier::new(buyers);
+            let sold = thread::scope(|s| {
+                let handles: Vec<_> = (0..buyers)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            buy_ticket(&left)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).filter(|&b| b).count() as i64
+            });
+            let left = left.into_inner().unwrap();
+            if sold != tickets || left != 0 {
+                return Err((
+                    format!("round {round}: {tickets} tickets, {sold} sold, {left} left"),
+                    "the check (any left?) and the act (take one) must happen under one \
+                     guard; a second lock() lets another buyer in between",
+                ));
+            }
+        }
+        Ok(format!("{rounds} rounds, each sold exactly {tickets} tickets"))
+    }
+}

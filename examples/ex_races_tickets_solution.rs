@@ -1,0 +1,20 @@
+//! Solution to exercise 2 of "Race conditions": one guard covers both the
+//! check and the act, so no buyer can come in between.
+
+use std::sync::Mutex;
+
+// ANCHOR: solution
+fn buy_ticket(tickets_left: &Mutex<i64>) -> bool {
+    let mut left = tickets_left.lock().unwrap();
+    if *left > 0 {
+        *left -= 1;
+        true
+    } else {
+        false
+    }
+}
+// ANCHOR_END: solution
+
+fn main() {
+    lockbook::exercise::verdict(lockbook::races::check_tickets(buy_ticket));
+}

@@ -1,0 +1,14 @@
+//! Solution to exercise 1 of "Race conditions": `fetch_add` reads, adds and
+//! writes in one atomic step, so no other thread can come in between.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+// ANCHOR: solution
+fn record_visit(visits: &AtomicU64) {
+    visits.fetch_add(1, Ordering::SeqCst);
+}
+// ANCHOR_END: solution
+
+fn main() {
+    lockbook::exercise::verdict(lockbook::races::check_visits(record_visit));
+}
