@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
+    let root = PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"),
+    );
+    let out_dir =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     // A directory is watched as a whole, so a new chapter or example is
     // picked up without `cargo clean`.
     for path in ["src", "examples", "README.md", "build.rs"] {

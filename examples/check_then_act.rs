@@ -9,7 +9,8 @@ use std::thread;
 // ANCHOR: buy
 fn buy_ticket(tickets_left: &Mutex<i64>, unlucky_timing: &Barrier) -> bool {
     let available = *tickets_left.lock().unwrap() > 0; // check
-    unlucky_timing.wait(); // the demo holds each buyer here until both have checked
+    // The demo holds each buyer here until both have checked.
+    unlucky_timing.wait();
     if available {
         *tickets_left.lock().unwrap() -= 1; // act, under a second lock
         true
@@ -27,7 +28,11 @@ fn main() {
         let buyers: Vec<_> = (0..2)
             .map(|_| s.spawn(|| buy_ticket(&tickets_left, &unlucky_timing)))
             .collect();
-        buyers.into_iter().map(|b| b.join().unwrap()).filter(|&bought| bought).count()
+        buyers
+            .into_iter()
+            .map(|b| b.join().unwrap())
+            .filter(|&bought| bought)
+            .count()
     });
     println!("tickets for sale: 1");
     println!("tickets sold:     {sold}");

@@ -28,7 +28,8 @@ fn main() {
     let [threads, updates] = cli::parse(
         "The lost-update program again, with the two fixes.",
         [
-            Opt::new("threads", 10, "threads adding to the total").range(2, 1000),
+            Opt::new("threads", 10, "threads adding to the total")
+                .range(2, 1000),
             Opt::new("updates", 1000, "additions per thread").range(1, 100_000),
         ],
     );
@@ -47,7 +48,15 @@ fn main() {
     let expected = threads * updates * 5;
     let locked = locked.into_inner().unwrap();
     let atomic = atomic.into_inner();
-    println!("{threads} threads x {updates} updates of +5, expected total {expected}");
-    println!("one guard over the update: {locked} (lost {})", (expected - locked) / 5);
-    println!("fetch_add:                 {atomic} (lost {})", (expected - atomic) / 5);
+    println!(
+        "{threads} threads x {updates} updates of +5, expected total {expected}"
+    );
+    println!(
+        "one guard over the update: {locked} (lost {})",
+        (expected - locked) / 5
+    );
+    println!(
+        "fetch_add:                 {atomic} (lost {})",
+        (expected - atomic) / 5
+    );
 }

@@ -22,7 +22,8 @@ fn main() {
     let [threads, updates] = cli::parse(
         "Ten threads add 5 to a shared total; the racy update loses some additions.",
         [
-            Opt::new("threads", 10, "threads adding to the total").range(2, 1000),
+            Opt::new("threads", 10, "threads adding to the total")
+                .range(2, 1000),
             Opt::new("updates", 1000, "additions per thread").range(1, 100_000),
         ],
     );

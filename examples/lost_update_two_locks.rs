@@ -21,7 +21,8 @@ fn main() {
     let [threads, updates] = cli::parse(
         "Ten threads add 5 to a shared total, reading and writing under two separate locks.",
         [
-            Opt::new("threads", 10, "threads adding to the total").range(2, 1000),
+            Opt::new("threads", 10, "threads adding to the total")
+                .range(2, 1000),
             Opt::new("updates", 1000, "additions per thread").range(1, 100_000),
         ],
     );

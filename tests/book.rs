@@ -11,6 +11,14 @@ include!(concat!(env!("OUT_DIR"), "/book-tests.rs"));
 fn every_block_is_tested() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let (blocks, problems) = book_harness::rules::all_blocks(root);
-    assert!(problems.is_empty(), "blocks the tests cannot check:\n{}", problems.join("\n"));
-    assert!(!blocks.is_empty(), "found no code blocks in {}", root.display());
+    assert!(
+        problems.is_empty(),
+        "blocks the tests cannot check:\n{}",
+        problems.join("\n")
+    );
+    assert!(
+        !blocks.is_empty(),
+        "found no code blocks in {}",
+        root.display()
+    );
 }

@@ -9,17 +9,25 @@ use book_harness::console::{Outcome, examples_dir, run_bounded};
 
 fn run(example: &str, args: &[&str], limit: Duration) -> Outcome {
     let binary = examples_dir().join(example);
-    assert!(binary.is_file(), "{} is not built (run the whole `cargo test`)", binary.display());
+    assert!(
+        binary.is_file(),
+        "{} is not built (run the whole `cargo test`)",
+        binary.display()
+    );
     let mut cmd = Command::new(&binary);
     cmd.args(args);
-    run_bounded(cmd, limit).unwrap_or_else(|e| panic!("cannot run {example}: {e}"))
+    run_bounded(cmd, limit)
+        .unwrap_or_else(|e| panic!("cannot run {example}: {e}"))
 }
 
 /// The number after `label` in the output.
 fn number(output: &str, label: &str) -> u64 {
     let line = output.lines().find_map(|l| l.strip_prefix(label));
-    let line = line.unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"));
-    line.trim().parse().unwrap_or_else(|_| panic!("`{label}{line}` is not a number"))
+    let line =
+        line.unwrap_or_else(|| panic!("no `{label}` line in:\n{output}"));
+    line.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("`{label}{line}` is not a number"))
 }
 
 /// The acceptance bar of the race chapter: 100 runs out of 100 lose
@@ -28,14 +36,33 @@ fn loses_updates_every_run(example: &str) {
     for run_number in 1..=100 {
         let outcome = run(example, &[], Duration::from_secs(5));
         let out = &outcome.output;
-        assert_eq!(outcome.exit_code, Some(0), "{example}, run {run_number}:\n{out}");
-        assert!(outcome.elapsed < Duration::from_secs(1), "{example}, run {run_number} took {:?}", outcome.elapsed);
+        assert_eq!(
+            outcome.exit_code,
+            Some(0),
+            "{example}, run {run_number}:\n{out}"
+        );
+        assert!(
+            outcome.elapsed < Duration::from_secs(1),
+            "{example}, run {run_number} took {:?}",
+            outcome.elapsed
+        );
         let expected = number(out, "expected total:");
         let actual = number(out, "actual total:");
         let lost = number(out, "lost updates:");
-        assert_eq!(expected, 10 * 1000 * 5, "{example}: default is 10 threads x 1000 updates of 5");
-        assert!(lost > 0, "{example}, run {run_number}: no update was lost:\n{out}");
-        assert_eq!(actual + lost * 5, expected, "{example}, run {run_number}: numbers do not add up:\n{out}");
+        assert_eq!(
+            expected,
+            10 * 1000 * 5,
+            "{example}: default is 10 threads x 1000 updates of 5"
+        );
+        assert!(
+            lost > 0,
+            "{example}, run {run_number}: no update was lost:\n{out}"
+        );
+        assert_eq!(
+            actual + lost * 5,
+            expected,
+            "{example}, run {run_number}: numbers do not add up:\n{out}"
+        );
     }
 }
 
@@ -53,19 +80,36 @@ fn two_locks_lose_updates_on_every_run() {
 fn fixes_lose_nothing_on_any_run() {
     for _ in 0..20 {
         let outcome = run("fixed_total", &[], Duration::from_secs(5));
-        assert_eq!(outcome.output.matches("(lost 0)").count(), 2, "{}", outcome.output);
+        assert_eq!(
+            outcome.output.matches("(lost 0)").count(),
+            2,
+            "{}",
+            outcome.output
+        );
     }
 }
 
 #[test]
 fn bad_arguments_are_refused_without_a_panic() {
     for example in ["lost_update", "lost_update_two_locks", "fixed_total"] {
-        for args in [&["--threads", "0"][..], &["--threads", "lots"], &["--updates"], &["--bogus"]] {
+        for args in [
+            &["--threads", "0"][..],
+            &["--threads", "lots"],
+            &["--updates"],
+            &["--bogus"],
+        ] {
             let outcome = run(example, args, Duration::from_secs(5));
             let out = &outcome.output;
-            assert_eq!(outcome.exit_code, Some(2), "{example} {args:?}:\n{out}");
+            assert_eq!(
+                outcome.exit_code,
+                Some(2),
+                "{example} {args:?}:\n{out}"
+            );
             assert!(out.starts_with("error: "), "{example} {args:?}:\n{out}");
-            assert!(!out.contains("panicked"), "{example} {args:?} panicked:\n{out}");
+            assert!(
+                !out.contains("panicked"),
+                "{example} {args:?} panicked:\n{out}"
+            );
         }
     }
 }
@@ -73,7 +117,8 @@ fn bad_arguments_are_refused_without_a_panic() {
 /// Every `ex_*` example is an exercise starter with an `ex_*_solution`.
 #[test]
 fn exercise_starters_fail_and_solutions_pass() {
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let source =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut starters: Vec<String> = std::fs::read_dir(&source)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -81,15 +126,35 @@ fn exercise_starters_fail_and_solutions_pass() {
         .filter(|f| f.starts_with("ex_") && !f.ends_with("_solution"))
         .collect();
     starters.sort();
-    assert!(starters.len() >= 2, "expected exercises in examples/, found {starters:?}");
+    assert!(
+        starters.len() >= 2,
+        "expected exercises in examples/, found {starters:?}"
+    );
     for starter in &starters {
         let solution = format!("{starter}_solution");
-        assert!(source.join(format!("{solution}.rs")).is_file(), "{starter} has no {solution}.rs");
+        assert!(
+            source.join(format!("{solution}.rs")).is_file(),
+            "{starter} has no {solution}.rs"
+        );
         let s = run(starter, &[], Duration::from_secs(10));
-        assert_eq!(s.exit_code, Some(1), "starter {starter} should fail its check:\n{}", s.output);
-        assert!(s.output.starts_with("FAIL: ") && s.output.contains("\nhint: "), "{starter}:\n{}", s.output);
+        assert_eq!(
+            s.exit_code,
+            Some(1),
+            "starter {starter} should fail its check:\n{}",
+            s.output
+        );
+        assert!(
+            s.output.starts_with("FAIL: ") && s.output.contains("\nhint: "),
+            "{starter}:\n{}",
+            s.output
+        );
         let p = run(&solution, &[], Duration::from_secs(10));
-        assert_eq!(p.exit_code, Some(0), "solution {solution} should pass:\n{}", p.output);
+        assert_eq!(
+            p.exit_code,
+            Some(0),
+            "solution {solution} should pass:\n{}",
+            p.output
+        );
         assert!(p.output.starts_with("PASS: "), "{solution}:\n{}", p.output);
     }
 }

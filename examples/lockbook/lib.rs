@@ -16,8 +16,18 @@ pub mod cli {
     }
 
     impl Opt {
-        pub const fn new(name: &'static str, default: u64, help: &'static str) -> Opt {
-            Opt { name, default, min: 1, max: 1_000_000, help }
+        pub const fn new(
+            name: &'static str,
+            default: u64,
+            help: &'static str,
+        ) -> Opt {
+            Opt {
+                name,
+                default,
+                min: 1,
+                max: 1_000_000,
+                help,
+            }
         }
 
         /// The same option with another allowed range.
@@ -39,19 +49,23 @@ pub mod cli {
                 return Ok(None);
             }
             let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+                Some((name, value)) => {
+                    (name.to_owned(), Some(value.to_owned()))
+                }
                 None => (arg.clone(), None),
             };
-            let Some(index) = opts.iter().position(|o| format!("--{}", o.name) == name) else {
+            let Some(index) =
+                opts.iter().position(|o| format!("--{}", o.name) == name)
+            else {
                 return Err(format!("unknown argument `{arg}`"));
             };
             let opt = &opts[index];
             let Some(text) = inline.or_else(|| args.next()) else {
                 return Err(format!("--{} needs a value", opt.name));
             };
-            let value: u64 = text
-                .parse()
-                .map_err(|_| format!("--{} expects a whole number, got `{text}`", opt.name))?;
+            let value: u64 = text.parse().map_err(|_| {
+                format!("--{} expects a whole number, got `{text}`", opt.name)
+            })?;
             if value < opt.min || value > opt.max {
                 return Err(format!(
                     "--{} must be between {} and {}, got {value}",
@@ -65,7 +79,9 @@ pub mod cli {
 
     /// The usage text for `program`.
     pub fn usage(program: &str, about: &str, opts: &[Opt]) -> String {
-        let mut text = format!("{about}\n\nusage: cargo run --example {program} -- [OPTIONS]\n");
+        let mut text = format!(
+            "{about}\n\nusage: cargo run --example {program} -- [OPTIONS]\n"
+        );
         for o in opts {
             text += &format!(
                 "  --{:<10} {} ({}..={}, default {})\n",
@@ -84,9 +100,10 @@ pub mod cli {
     pub fn parse<const N: usize>(about: &str, opts: [Opt; N]) -> [u64; N] {
         let mut args = std::env::args();
         let program = args.next().unwrap_or_default();
-        let program = std::path::Path::new(&program)
-            .file_stem()
-            .map_or_else(|| "example".to_owned(), |s| s.to_string_lossy().into_owned());
+        let program = std::path::Path::new(&program).file_stem().map_or_else(
+            || "example".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
         match try_parse(args, &opts) {
             Ok(Some(values)) => values,
             Ok(None) => {
@@ -95,7 +112,9 @@ pub mod cli {
             }
             Err(message) => {
                 eprintln!("error: {message}");
-                eprintln!("(run `cargo run --example {program} -- --help` for the options)");
+                eprintln!(
+                    "(run `cargo run --example {program} -- --help` for the options)"
+                );
                 std::process::exit(2);
             }
         }
@@ -117,7 +136,10 @@ pub mod cli {
         #[test]
         fn values_defaults_and_errors() {
             assert_eq!(parse(&[]), Ok(Some([10, 100])));
-            assert_eq!(parse(&["--updates", "7", "--threads=3"]), Ok(Some([3, 7])));
+            assert_eq!(
+                parse(&["--updates", "7", "--threads=3"]),
+                Ok(Some([3, 7]))
+            );
             assert_eq!(parse(&["--help"]), Ok(None));
             assert_eq!(
                 parse(&["--threads", "0"]),
@@ -127,7 +149,10 @@ pub mod cli {
                 parse(&["--threads", "lots"]),
                 Err("--threads expects a whole number, got `lots`".into())
             );
-            assert_eq!(parse(&["--threads"]), Err("--threads needs a value".into()));
+            assert_eq!(
+                parse(&["--threads"]),
+                Err("--threads needs a value".into())
+            );
             assert_eq!(parse(&["-x"]), Err("unknown argument `-x`".into()));
         }
     }
@@ -162,12 +187,16 @@ pub mod races {
 
     /// Eight threads each record 1000 visits with `record_visit`; every one
     /// must be counted.
-    pub fn check_visits(record_visit: fn(&AtomicU64)) -> Result<String, (String, &'static str)> {
+    pub fn check_visits(
+        record_visit: fn(&AtomicU64),
+    ) -> Result<String, (String, &'static str)> {
         let (threads, visits_each) = (8, 1000);
         let visits = AtomicU64::new(0);
         thread::scope(|s| {
             for _ in 0..threads {
-                s.spawn(|| (0..visits_each).for_each(|_| record_visit(&visits)));
+                s.spawn(|| {
+                    (0..visits_each).for_each(|_| record_visit(&visits))
+                });
             }
         });
         let expected = threads * visits_each;
@@ -176,7 +205,10 @@ pub mod races {
             Ok(format!("all {expected} visits counted"))
         } else {
             Err((
-                format!("counted {counted} of {expected} visits: {} were lost", expected - counted),
+                format!(
+                    "counted {counted} of {expected} visits: {} were lost",
+                    expected - counted
+                ),
                 "between the load and the store another thread can count too; \
                  make read-add-write one step (AtomicU64 has a method for exactly that)",
             ))
@@ -185,7 +217,9 @@ pub mod races {
 
     /// 200 rounds of ten buyers, released together, racing for three
     /// tickets: every round must sell exactly three.
-    pub fn check_tickets(buy_ticket: fn(&Mutex<i64>) -> bool) -> Result<String, (String, &'static str)> {
+    pub fn check_tickets(
+        buy_ticket: fn(&Mutex<i64>) -> bool,
+    ) -> Result<String, (String, &'static str)> {
         let (rounds, buyers, tickets) = (200, 10, 3);
         for round in 1..=rounds {
             let left = Mutex::new(tickets);
@@ -199,17 +233,25 @@ pub mod races {
                         })
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap()).filter(|&b| b).count() as i64
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap())
+                    .filter(|&b| b)
+                    .count() as i64
             });
             let left = left.into_inner().unwrap();
             if sold != tickets || left != 0 {
                 return Err((
-                    format!("round {round}: {tickets} tickets, {sold} sold, {left} left"),
+                    format!(
+                        "round {round}: {tickets} tickets, {sold} sold, {left} left"
+                    ),
                     "the check (any left?) and the act (take one) must happen under one \
                      guard; a second lock() lets another buyer in between",
                 ));
             }
         }
-        Ok(format!("{rounds} rounds, each sold exactly {tickets} tickets"))
+        Ok(format!(
+            "{rounds} rounds, each sold exactly {tickets} tickets"
+        ))
     }
 }

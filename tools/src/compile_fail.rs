@@ -48,10 +48,12 @@ pub fn compile(code: &str, edition: &str) -> Result<Option<String>, String> {
         .arg(format!("dependency={}", deps.display()));
     for name in CRATES {
         if let Some(rlib) = newest_rlib(&deps, name) {
-            cmd.arg("--extern").arg(format!("{name}={}", rlib.display()));
+            cmd.arg("--extern")
+                .arg(format!("{name}={}", rlib.display()));
         }
     }
-    let outcome = run_bounded(cmd, COMPILE_LIMIT).map_err(|e| format!("cannot run rustc: {e}"));
+    let outcome = run_bounded(cmd, COMPILE_LIMIT)
+        .map_err(|e| format!("cannot run rustc: {e}"));
     let _ = std::fs::remove_dir_all(&dir);
     let outcome = outcome?;
     match outcome.exit_code {
@@ -79,7 +81,9 @@ fn newest_rlib(deps: &Path, name: &str) -> Option<std::path::PathBuf> {
 pub fn check(code: &str, expected: &str, place: &str) -> Result<(), String> {
     let stderr = compile(code, "2024").map_err(|e| format!("{place}: {e}"))?;
     let Some(stderr) = stderr else {
-        return Err(format!("{place}: this block is marked compile_fail,{expected} but it compiles"));
+        return Err(format!(
+            "{place}: this block is marked compile_fail,{expected} but it compiles"
+        ));
     };
     let codes = error_codes(&stderr);
     let ok = if expected.starts_with('E') {
@@ -105,6 +109,8 @@ mod tests {
     fn finds_error_codes() {
         let stderr = "error[E0499]: cannot borrow\n --> a.rs\nerror[E0499]: again\nerror: aborting";
         assert_eq!(error_codes(stderr), ["E0499"]);
-        assert!(error_codes("error: aborting due to 1 previous error").is_empty());
+        assert!(
+            error_codes("error: aborting due to 1 previous error").is_empty()
+        );
     }
 }

@@ -40,7 +40,10 @@ pub fn parse_command(command: &str) -> Option<Run> {
             _ => return None,
         }
     }
-    Some(Run { example: example?, args })
+    Some(Run {
+        example: example?,
+        args,
+    })
 }
 
 /// One command of a console block and the output shown under it.
@@ -64,7 +67,12 @@ pub fn steps(block: &str) -> Vec<Step> {
             skipping = true;
             if let Some(run) = parse_command(command) {
                 skipping = false;
-                steps.push(Step { command: command.to_owned(), run, expected: Vec::new(), exit_code: 0 });
+                steps.push(Step {
+                    command: command.to_owned(),
+                    run,
+                    expected: Vec::new(),
+                    exit_code: 0,
+                });
             }
         } else if let Some(step) = steps.last_mut().filter(|_| !skipping) {
             step.expected.push(line.to_owned());
@@ -74,8 +82,14 @@ pub fn steps(block: &str) -> Vec<Step> {
         while step.expected.last().is_some_and(|l| l.trim().is_empty()) {
             step.expected.pop();
         }
-        if let Some(last) = step.expected.last().filter(|l| l.starts_with(CARGO_FAILURE)) {
-            let code = last.rsplit_once("(exit status: ").and_then(|(_, c)| c.strip_suffix(')'));
+        if let Some(last) = step
+            .expected
+            .last()
+            .filter(|l| l.starts_with(CARGO_FAILURE))
+        {
+            let code = last
+                .rsplit_once("(exit status: ")
+                .and_then(|(_, c)| c.strip_suffix(')'));
             step.exit_code = code.and_then(|c| c.parse().ok()).unwrap_or(-1);
             step.expected.pop();
         }
@@ -87,7 +101,9 @@ pub fn steps(block: &str) -> Vec<Step> {
 pub fn line_matches(pattern: &str, line: &str) -> bool {
     let mut parts = pattern.split("[..]");
     let first = parts.next().unwrap_or("");
-    let Some(mut rest) = line.strip_prefix(first) else { return false };
+    let Some(mut rest) = line.strip_prefix(first) else {
+        return false;
+    };
     let parts: Vec<&str> = parts.collect();
     for (i, part) in parts.iter().enumerate() {
         if i + 1 == parts.len() {
@@ -105,10 +121,12 @@ pub fn line_matches(pattern: &str, line: &str) -> bool {
 pub fn lines_match(patterns: &[String], lines: &[&str]) -> bool {
     match patterns.split_first() {
         None => lines.is_empty(),
-        Some((p, rest)) if p == "..." => (0..=lines.len()).any(|skip| lines_match(rest, &lines[skip..])),
-        Some((p, rest)) => {
-            lines.split_first().is_some_and(|(l, more)| line_matches(p, l) && lines_match(rest, more))
+        Some((p, rest)) if p == "..." => {
+            (0..=lines.len()).any(|skip| lines_match(rest, &lines[skip..]))
         }
+        Some((p, rest)) => lines.split_first().is_some_and(|(l, more)| {
+            line_matches(p, l) && lines_match(rest, more)
+        }),
     }
 }
 
@@ -123,9 +141,14 @@ pub struct Outcome {
 
 /// Run `cmd` with stdout and stderr on one pipe, as a terminal shows them,
 /// and kill it if it runs longer than `limit`.
-pub fn run_bounded(mut cmd: Command, limit: Duration) -> std::io::Result<Outcome> {
+pub fn run_bounded(
+    mut cmd: Command,
+    limit: Duration,
+) -> std::io::Result<Outcome> {
     let (mut reader, writer) = std::io::pipe()?;
-    cmd.stdin(Stdio::null()).stdout(writer.try_clone()?).stderr(writer);
+    cmd.stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer);
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     // The Command holds copies of the pipe's write end: drop them, or the
@@ -160,17 +183,26 @@ pub fn run_bounded(mut cmd: Command, limit: Duration) -> std::io::Result<Outcome
 pub fn examples_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test knows its own path");
     // target/<profile>/deps/<test binary> -> target/<profile>/examples
-    exe.parent().and_then(Path::parent).expect("test binary lives in target/<profile>/deps").join("examples")
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps")
+        .join("examples")
 }
 
 /// Run every step of a console block and compare; the error names `place`.
 pub fn check(block: &str, place: &str) -> Result<(), String> {
     let steps = steps(block);
     if steps.is_empty() {
-        return Err(format!("{place}: no `$ cargo run --example` command in this console block"));
+        return Err(format!(
+            "{place}: no `$ cargo run --example` command in this console block"
+        ));
     }
     for step in steps {
-        let binary = examples_dir().join(format!("{}{}", step.run.example, std::env::consts::EXE_SUFFIX));
+        let binary = examples_dir().join(format!(
+            "{}{}",
+            step.run.example,
+            std::env::consts::EXE_SUFFIX
+        ));
         if !binary.is_file() {
             return Err(format!(
                 "{place}: `{}`: no example binary at {} (is there an examples/{}.rs? \
@@ -182,7 +214,9 @@ pub fn check(block: &str, place: &str) -> Result<(), String> {
         }
         let mut cmd = Command::new(&binary);
         cmd.args(&step.run.args);
-        let outcome = run_bounded(cmd, RUN_LIMIT).map_err(|e| format!("{place}: cannot run {}: {e}", binary.display()))?;
+        let outcome = run_bounded(cmd, RUN_LIMIT).map_err(|e| {
+            format!("{place}: cannot run {}: {e}", binary.display())
+        })?;
         let lines: Vec<&str> = outcome.output.trim_end().lines().collect();
         let Some(code) = outcome.exit_code else {
             return Err(format!(
@@ -211,9 +245,20 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        let run = parse_command("cargo run --example lost_update -- --threads 4").unwrap();
-        assert_eq!(run, Run { example: "lost_update".into(), args: vec!["--threads".into(), "4".into()] });
-        assert_eq!(parse_command("cargo run -q --example a").unwrap().args, Vec::<String>::new());
+        let run =
+            parse_command("cargo run --example lost_update -- --threads 4")
+                .unwrap();
+        assert_eq!(
+            run,
+            Run {
+                example: "lost_update".into(),
+                args: vec!["--threads".into(), "4".into()]
+            }
+        );
+        assert_eq!(
+            parse_command("cargo run -q --example a").unwrap().args,
+            Vec::<String>::new()
+        );
         assert_eq!(parse_command("cargo test"), None);
         assert_eq!(parse_command("cargo run --release --example a"), None);
         assert_eq!(parse_command("cargo run"), None);
@@ -222,11 +267,15 @@ mod tests {
     #[test]
     fn wildcards() {
         assert!(line_matches("total: [..]", "total: 47"));
-        assert!(line_matches("[..] lost [..] updates", "we lost 3 of 50 updates"));
+        assert!(line_matches(
+            "[..] lost [..] updates",
+            "we lost 3 of 50 updates"
+        ));
         assert!(!line_matches("total: [..]", "sum: 47"));
         assert!(!line_matches("total: 50", "total: 500"));
         assert!(line_matches("a[..]", "a"));
-        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let p =
+            |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(lines_match(&p(&["a", "...", "z"]), &["a", "b", "c", "z"]));
         assert!(lines_match(&p(&["a", "...", "z"]), &["a", "z"]));
         assert!(!lines_match(&p(&["a", "...", "z"]), &["a", "b"]));

@@ -44,7 +44,10 @@ impl Block {
 
     /// The code as the compiler sees it: hidden `# ` lines un-hidden.
     pub fn compiled_code(&self) -> String {
-        self.code.lines().map(|l| unhide(l).to_owned() + "\n").collect()
+        self.code
+            .lines()
+            .map(|l| unhide(l).to_owned() + "\n")
+            .collect()
     }
 }
 
@@ -52,9 +55,19 @@ impl Block {
 pub fn sanitize(path: &str) -> String {
     let mapped: String = path
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
-    mapped.split('_').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("_")
+    mapped
+        .split('_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// rustdoc's rule, which mdBook and skeptic follow: `# x` is compiled, not shown.
@@ -82,7 +95,9 @@ pub fn book_files(root: &Path) -> Vec<String> {
 }
 
 fn collect_md(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -98,7 +113,8 @@ fn collect_md(root: &Path, dir: &Path, out: &mut Vec<String>) {
 /// the file and line: an unclosed fence, an include that cannot be read.
 pub fn blocks(root: &Path, file: &str) -> Result<Vec<Block>, String> {
     let path = root.join(file);
-    let text = fs::read_to_string(&path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    let text = fs::read_to_string(&path)
+        .map_err(|e| format!("{file}: cannot read: {e}"))?;
     let dir = path.parent().unwrap_or(root).to_path_buf();
     parse(&text, file, &dir)
 }
@@ -221,7 +237,11 @@ fn include_directive(line: &str) -> Option<Directive> {
         Some((path, part)) => (path, Some(part.to_owned())),
         None => (arg, None),
     };
-    Some(Directive { rustdoc, path: path.to_owned(), part })
+    Some(Directive {
+        rustdoc,
+        path: path.to_owned(),
+        part,
+    })
 }
 
 fn is_anchor(line: &str) -> bool {
@@ -240,12 +260,15 @@ fn expand(d: &Directive, dir: &Path, place: &str) -> Result<String, String> {
     let shown: Vec<bool> = match d.part.as_deref() {
         None => vec![true; lines.len()],
         Some(part) if part.chars().all(|c| c.is_ascii_digit() || c == ':') => {
-            let (start, end) = line_range(part, lines.len())
-                .ok_or_else(|| format!("{place}: bad line range `{part}` in include"))?;
+            let (start, end) =
+                line_range(part, lines.len()).ok_or_else(|| {
+                    format!("{place}: bad line range `{part}` in include")
+                })?;
             (0..lines.len()).map(|i| i >= start && i < end).collect()
         }
-        Some(anchor) => anchored(&lines, anchor)
-            .ok_or_else(|| format!("{place}: no anchor `{anchor}` in {}", d.path))?,
+        Some(anchor) => anchored(&lines, anchor).ok_or_else(|| {
+            format!("{place}: no anchor `{anchor}` in {}", d.path)
+        })?,
     };
     let mut out = String::new();
     for (line, show) in lines.iter().zip(shown) {
@@ -311,7 +334,9 @@ mod tests {
 
     #[test]
     fn finds_words_line_and_note() {
-        let b = one("# T\n\n<!-- no_run: waits for input -->\n```rust,no_run\nfn main() {}\n```\n");
+        let b = one(
+            "# T\n\n<!-- no_run: waits for input -->\n```rust,no_run\nfn main() {}\n```\n",
+        );
         assert_eq!(b.line, 4);
         assert_eq!(b.words, ["rust", "no_run"]);
         assert_eq!(b.note.as_deref(), Some("no_run: waits for input"));
@@ -327,7 +352,9 @@ mod tests {
 
     #[test]
     fn unclosed_fence_is_an_error_with_its_line() {
-        let e = parse("text\n```rust\nfn main() {}\n", "src/x.md", Path::new(".")).unwrap_err();
+        let e =
+            parse("text\n```rust\nfn main() {}\n", "src/x.md", Path::new("."))
+                .unwrap_err();
         assert_eq!(e, "src/x.md:2: code block is never closed");
     }
 
@@ -347,7 +374,8 @@ mod tests {
 
     #[test]
     fn anchors_and_rustdoc_include() {
-        let dir = std::env::temp_dir().join(format!("harness-md-{}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join(format!("harness-md-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(
             dir.join("ex.rs"),

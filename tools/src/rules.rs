@@ -9,7 +9,8 @@ use crate::markdown::Block;
 /// Languages a fence may name. Only `rust` and `console` carry code or output
 /// that is checked; the others are for prose-like listings (Python for
 /// comparison, TOML settings, plain text).
-pub const LANGUAGES: &[&str] = &["rust", "console", "python", "toml", "text", "sh"];
+pub const LANGUAGES: &[&str] =
+    &["rust", "console", "python", "toml", "text", "sh"];
 
 /// Fence words allowed after `rust`, besides error codes and lint names that
 /// follow `compile_fail`.
@@ -37,11 +38,14 @@ pub enum Check {
 
 /// An error code (`E0499`) or the name of a lint (`let_underscore_lock`).
 fn is_error_code(word: &str) -> bool {
-    word.len() == 5 && word.starts_with('E') && word[1..].chars().all(|c| c.is_ascii_digit())
+    word.len() == 5
+        && word.starts_with('E')
+        && word[1..].chars().all(|c| c.is_ascii_digit())
 }
 
 fn is_lint_name(word: &str) -> bool {
-    word.contains('_') && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    word.contains('_')
+        && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 
 /// Decide how `block` is tested, or say why it cannot be.
@@ -49,25 +53,43 @@ pub fn check_of(block: &Block, root: &Path) -> Result<Check, String> {
     let place = block.place();
     let lang = block.lang();
     if lang.is_empty() {
-        return Err(format!("{place}: code block has no language; write ```rust, ```console, ```text ..."));
+        return Err(format!(
+            "{place}: code block has no language; write ```rust, ```console, ```text ..."
+        ));
     }
     if !LANGUAGES.contains(&lang) {
-        return Err(format!("{place}: unknown language `{lang}` (allowed: {})", LANGUAGES.join(", ")));
+        return Err(format!(
+            "{place}: unknown language `{lang}` (allowed: {})",
+            LANGUAGES.join(", ")
+        ));
     }
     match lang {
         "rust" => rust_check(block, root),
         "console" => console_check(block),
         _ => {
             if block.words.len() > 1 {
-                return Err(format!("{place}: fence words after `{lang}` are not checked: {:?}", &block.words[1..]));
+                return Err(format!(
+                    "{place}: fence words after `{lang}` are not checked: {:?}",
+                    &block.words[1..]
+                ));
             }
             Ok(Check::Listing)
         }
     }
 }
 
+/// The widest line of code the page shows without a sideways scroll bar
+/// (rustfmt.toml keeps examples/ to the same width).
+pub const MAX_WIDTH: usize = 80;
+
 fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
     let place = block.place();
+    let mut shown = block.code.lines().filter(|l| !is_hidden(l));
+    if let Some(wide) = shown.find(|l| l.chars().count() > MAX_WIDTH) {
+        return Err(format!(
+            "{place}: a line is wider than {MAX_WIDTH} columns and would scroll sideways: `{wide}`"
+        ));
+    }
     let mut codes = Vec::new();
     for word in &block.words[1..] {
         if RUST_WORDS.contains(&word.as_str()) {
@@ -77,7 +99,9 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
             codes.push(word.clone());
             continue;
         }
-        return Err(format!("{place}: unknown fence word `{word}` (the tests would not see it)"));
+        return Err(format!(
+            "{place}: unknown fence word `{word}` (the tests would not see it)"
+        ));
     }
     if block.has("compile_fail") {
         if codes.len() != 1 {
@@ -87,19 +111,26 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
         }
         for other in ["ignore", "no_run", "should_panic"] {
             if block.has(other) {
-                return Err(format!("{place}: `compile_fail` cannot go with `{other}`"));
+                return Err(format!(
+                    "{place}: `compile_fail` cannot go with `{other}`"
+                ));
             }
         }
         return Ok(Check::CompileFail(codes.remove(0)));
     }
     if let Some(code) = codes.first() {
-        return Err(format!("{place}: `{code}` only means something after `compile_fail`"));
+        return Err(format!(
+            "{place}: `{code}` only means something after `compile_fail`"
+        ));
     }
     if block.has("ignore") {
         check_ignore_reason(block, root)?;
     }
     if block.has("no_run") {
-        let reason = block.note.as_deref().and_then(|n| n.strip_prefix("no_run:"));
+        let reason = block
+            .note
+            .as_deref()
+            .and_then(|n| n.strip_prefix("no_run:"));
         if reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(format!(
                 "{place}: a `no_run` block needs its reason in a comment on the line above: <!-- no_run: why -->"
@@ -109,30 +140,51 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
     Ok(Check::Skeptic)
 }
 
+fn is_hidden(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("# ") || t == "#"
+}
+
 /// An ignored block must say why and where its code is tested instead:
 /// `<!-- ignore: why; tested in tests/loom_counter.rs -->`, and every line of
 /// the block must stand in that file.
 fn check_ignore_reason(block: &Block, root: &Path) -> Result<(), String> {
     let place = block.place();
     let usage = "<!-- ignore: why; tested in PATH -->";
-    let note = block.note.as_deref().and_then(|n| n.strip_prefix("ignore:"));
+    let note = block
+        .note
+        .as_deref()
+        .and_then(|n| n.strip_prefix("ignore:"));
     let Some(note) = note else {
-        return Err(format!("{place}: an `ignore` block needs a reason on the line above: {usage}"));
+        return Err(format!(
+            "{place}: an `ignore` block needs a reason on the line above: {usage}"
+        ));
     };
     let Some((why, path)) = note.split_once("tested in") else {
-        return Err(format!("{place}: an `ignore` block must name where its code is tested: {usage}"));
+        return Err(format!(
+            "{place}: an `ignore` block must name where its code is tested: {usage}"
+        ));
     };
     let why = why.trim().trim_end_matches(';').trim();
     let path = path.trim();
     if why.is_empty() {
-        return Err(format!("{place}: an `ignore` block needs a reason: {usage}"));
+        return Err(format!(
+            "{place}: an `ignore` block needs a reason: {usage}"
+        ));
     }
     let text = fs::read_to_string(root.join(path))
         .map_err(|e| format!("{place}: the ignored block says it is tested in {path}, which cannot be read: {e}"))?;
     let file_lines: Vec<&str> = text.lines().map(str::trim).collect();
-    for line in block.compiled_code().lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in block
+        .compiled_code()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         if !file_lines.contains(&line) {
-            return Err(format!("{place}: the ignored block says it is tested in {path}, but that file lacks the line `{line}`"));
+            return Err(format!(
+                "{place}: the ignored block says it is tested in {path}, but that file lacks the line `{line}`"
+            ));
         }
     }
     Ok(())
@@ -141,7 +193,10 @@ fn check_ignore_reason(block: &Block, root: &Path) -> Result<(), String> {
 fn console_check(block: &Block) -> Result<Check, String> {
     let place = block.place();
     if block.words.len() > 1 {
-        return Err(format!("{place}: fence words after `console` are not checked: {:?}", &block.words[1..]));
+        return Err(format!(
+            "{place}: fence words after `console` are not checked: {:?}",
+            &block.words[1..]
+        ));
     }
     let mut runs_example = false;
     let mut current: Option<&str> = None;
@@ -153,7 +208,11 @@ fn console_check(block: &Block) -> Result<Check, String> {
             }
         } else if !line.trim().is_empty() {
             match current {
-                None => return Err(format!("{place}: console output before any `$ ` command")),
+                None => {
+                    return Err(format!(
+                        "{place}: console output before any `$ ` command"
+                    ));
+                }
                 Some(c) if crate::console::parse_command(c).is_none() => {
                     return Err(format!(
                         "{place}: output shown for `{c}` is never compared with a real run; \
@@ -164,7 +223,11 @@ fn console_check(block: &Block) -> Result<Check, String> {
             }
         }
     }
-    Ok(if runs_example { Check::Console } else { Check::Listing })
+    Ok(if runs_example {
+        Check::Console
+    } else {
+        Check::Listing
+    })
 }
 
 /// Every block of the book, or the problems found: unreadable files,
@@ -203,7 +266,11 @@ mod tests {
         }
     }
 
-    fn check(words: &str, note: Option<&str>, code: &str) -> Result<Check, String> {
+    fn check(
+        words: &str,
+        note: Option<&str>,
+        code: &str,
+    ) -> Result<Check, String> {
         check_of(&block(words, note, code), Path::new("."))
     }
 
@@ -211,20 +278,32 @@ mod tests {
     fn kinds() {
         assert_eq!(check("rust", None, ""), Ok(Check::Skeptic));
         assert_eq!(check("rust,should_panic", None, ""), Ok(Check::Skeptic));
-        assert_eq!(check("rust,compile_fail,E0499", None, ""), Ok(Check::CompileFail("E0499".into())));
+        assert_eq!(
+            check("rust,compile_fail,E0499", None, ""),
+            Ok(Check::CompileFail("E0499".into()))
+        );
         assert_eq!(
             check("rust,compile_fail,let_underscore_lock", None, ""),
             Ok(Check::CompileFail("let_underscore_lock".into()))
         );
         assert_eq!(check("python", None, "x = 1\n"), Ok(Check::Listing));
-        assert_eq!(check("console", None, "$ cargo run --example a\nout\n"), Ok(Check::Console));
-        assert_eq!(check("console", None, "$ ./tools/serve\n"), Ok(Check::Listing));
+        assert_eq!(
+            check("console", None, "$ cargo run --example a\nout\n"),
+            Ok(Check::Console)
+        );
+        assert_eq!(
+            check("console", None, "$ ./tools/serve\n"),
+            Ok(Check::Listing)
+        );
     }
 
     #[test]
     fn problems_name_the_place() {
         let e = check("rust,compile_fail", None, "").unwrap_err();
-        assert!(e.starts_with("src/x.md:3: `compile_fail` needs exactly one"), "{e}");
+        assert!(
+            e.starts_with("src/x.md:3: `compile_fail` needs exactly one"),
+            "{e}"
+        );
         let e = check("rust,compile-fail", None, "").unwrap_err();
         assert!(e.contains("unknown fence word `compile-fail`"), "{e}");
         let e = check("rust,ignore", None, "").unwrap_err();
@@ -237,15 +316,29 @@ mod tests {
         assert!(e.contains("no language"), "{e}");
         let e = check("console", None, "$ cargo test\nok\n").unwrap_err();
         assert!(e.contains("never compared"), "{e}");
+        let wide = format!("let x = {};\n", "1".repeat(80));
+        let e = check("rust", None, &wide).unwrap_err();
+        assert!(e.contains("wider than 80 columns"), "{e}");
+        assert_eq!(
+            check("rust", None, &format!("# {wide}")),
+            Ok(Check::Skeptic)
+        );
         let e = check("rust,E0499", None, "").unwrap_err();
-        assert!(e.contains("only means something after `compile_fail`"), "{e}");
+        assert!(
+            e.contains("only means something after `compile_fail`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn ignored_code_must_stand_in_the_named_file() {
         let here = Path::new(env!("CARGO_MANIFEST_DIR"));
         let note = "ignore: needs cfg(loom); tested in src/rules.rs";
-        let ok = block("rust,ignore", Some(note), "fn is_error_code(word: &str) -> bool {\n");
+        let ok = block(
+            "rust,ignore",
+            Some(note),
+            "fn is_error_code(word: &str) -> bool {\n",
+        );
         assert_eq!(check_of(&ok, here), Ok(Check::Skeptic));
         let bad = block("rust,ignore", Some(note), "fn not_there() {}\n");
         let e = check_of(&bad, here).unwrap_err();
