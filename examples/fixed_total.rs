@@ -18,7 +18,7 @@ fn update_total_locked(total: &Mutex<u64>, amount: u64) {
     *guard = current + amount;
 } // the guard is dropped here: unlocked
 
-/// One atomic read-modify-write instruction.
+/// One atomic read-modify-write operation.
 fn update_total_atomic(total: &AtomicU64, amount: u64) {
     total.fetch_add(amount, Ordering::SeqCst);
 }

@@ -3,9 +3,8 @@
 //!
 //! In the shown output, `[..]` stands for any text within a line and a line
 //! `...` for any number of lines: the parts that change from run to run.
-//! A last line `error: process didn't exit successfully: ... (exit status: N)`
-//! is what cargo prints when the program exits with code N; the check expects
-//! that code. Without it the program must exit with 0.
+//! A command `$ echo $?` right after a run, with the number it prints, says
+//! the exit code the program must end with; without it, the code must be 0.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -55,18 +54,28 @@ pub struct Step {
     pub exit_code: i32,
 }
 
-const CARGO_FAILURE: &str = "error: process didn't exit successfully: ";
+/// The shell command that prints the exit code of the command before it.
+pub const EXIT_CODE: &str = "echo $?";
 
 /// The steps of a console block (commands other than `cargo run --example`
 /// are shown without output; rules.rs makes sure of that).
 pub fn steps(block: &str) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
-    let mut skipping = false;
+    // Where the lines under a command go: a run's output, its exit code, or
+    // nowhere (commands that are only shown).
+    enum Into {
+        Output,
+        ExitCode,
+        Nowhere,
+    }
+    let mut into = Into::Nowhere;
     for line in block.lines() {
         if let Some(command) = line.strip_prefix("$ ") {
-            skipping = true;
-            if let Some(run) = parse_command(command) {
-                skipping = false;
+            into = Into::Nowhere;
+            if command.trim() == EXIT_CODE && !steps.is_empty() {
+                into = Into::ExitCode;
+            } else if let Some(run) = parse_command(command) {
+                into = Into::Output;
                 steps.push(Step {
                     command: command.to_owned(),
                     run,
@@ -74,23 +83,21 @@ pub fn steps(block: &str) -> Vec<Step> {
                     exit_code: 0,
                 });
             }
-        } else if let Some(step) = steps.last_mut().filter(|_| !skipping) {
-            step.expected.push(line.to_owned());
+            continue;
+        }
+        let Some(step) = steps.last_mut() else {
+            continue;
+        };
+        match into {
+            Into::Output => step.expected.push(line.to_owned()),
+            Into::ExitCode if !line.trim().is_empty() => {
+                step.exit_code = line.trim().parse().unwrap_or(-1);
+            }
+            _ => {}
         }
     }
     for step in &mut steps {
         while step.expected.last().is_some_and(|l| l.trim().is_empty()) {
-            step.expected.pop();
-        }
-        if let Some(last) = step
-            .expected
-            .last()
-            .filter(|l| l.starts_with(CARGO_FAILURE))
-        {
-            let code = last
-                .rsplit_once("(exit status: ")
-                .and_then(|(_, c)| c.strip_suffix(')'));
-            step.exit_code = code.and_then(|c| c.parse().ok()).unwrap_or(-1);
             step.expected.pop();
         }
     }
@@ -286,8 +293,7 @@ mod tests {
     fn steps_and_exit_codes() {
         let s = steps(
             "$ cargo run --example a -- --threads 0\nerror: bad\n\
-             error: process didn't exit successfully: `target/debug/examples/a --threads 0` (exit status: 2)\n\n\
-             $ cargo run --example a\nok\n",
+             $ echo $?\n2\n\n$ cargo run --example a\nok\n",
         );
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].exit_code, 2);
