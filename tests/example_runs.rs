@@ -2,22 +2,12 @@
 //! prove: the race demos lose updates on every run, fast; every exercise
 //! starter fails its check and every solution passes.
 
-use std::process::Command;
 use std::time::Duration;
 
-use book_harness::console::{Outcome, examples_dir, run_bounded};
+use book_harness::console::{Outcome, run_example};
 
 fn run(example: &str, args: &[&str], limit: Duration) -> Outcome {
-    let binary = examples_dir().join(example);
-    assert!(
-        binary.is_file(),
-        "{} is not built (run the whole `cargo test`)",
-        binary.display()
-    );
-    let mut cmd = Command::new(&binary);
-    cmd.args(args);
-    run_bounded(cmd, limit)
-        .unwrap_or_else(|e| panic!("cannot run {example}: {e}"))
+    run_example(example, args, limit)
 }
 
 /// The number after `label` in the output.

@@ -178,6 +178,89 @@ pub mod exercise {
     }
 }
 
+pub mod watchdog {
+    //! The book's rule is that no demo hangs. A demo of a hang runs the part
+    //! that blocks on its own thread and waits for it here, with a limit; if
+    //! the limit passes, it reports what is stuck and why, and ends the
+    //! process. (A thread blocked in `lock()` cannot be cancelled, so ending
+    //! the process is the only way out.)
+
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    /// Exit code of a program that detected a hang and stopped.
+    pub const HANG_EXIT_CODE: i32 = 3;
+
+    /// Run `work` on a new thread named `name`; wait at most `limit`.
+    /// `Ok(value)` if it finished in time (a panic in `work` is passed on),
+    /// `Err(waited)` if it is still running: it is left blocked.
+    pub fn run_within<T: Send + 'static>(
+        name: &str,
+        limit: Duration,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Duration> {
+        let (done, finished) = mpsc::channel();
+        let started = Instant::now();
+        let handle = thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                let _ = done.send(work());
+            })
+            .expect("spawn a thread");
+        match finished.recv_timeout(limit) {
+            Ok(value) => Ok(value),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(started.elapsed()),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                // `work` panicked before sending: pass the panic on.
+                match handle.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("sent nothing yet returned"),
+                }
+            }
+        }
+    }
+
+    /// Like [`run_within`], but on a hang print `hang detected: ...` with
+    /// `cause` and end the process with [`HANG_EXIT_CODE`].
+    pub fn finish_or_report<T: Send + 'static>(
+        name: &str,
+        limit: Duration,
+        cause: &str,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        match run_within(name, limit, work) {
+            Ok(value) => value,
+            Err(waited) => {
+                println!(
+                    "hang detected: thread `{name}` still blocked after {:.1} s",
+                    waited.as_secs_f64()
+                );
+                println!("cause: {cause}");
+                std::process::exit(HANG_EXIT_CODE)
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::sync::Mutex;
+
+        #[test]
+        fn finishes_or_times_out() {
+            let quick = run_within("quick", Duration::from_secs(5), || 7);
+            assert_eq!(quick, Ok(7));
+            static HELD: Mutex<()> = Mutex::new(());
+            let _held = HELD.lock().unwrap();
+            let stuck = run_within("stuck", Duration::from_millis(200), || {
+                drop(HELD.lock());
+            });
+            assert!(stuck.is_err());
+        }
+    }
+}
+
 pub mod races {
     //! The checks behind the exercises of the chapter "Race conditions".
 
@@ -255,3 +338,10 @@ pub mod races {
         ))
     }
 }
+
+// The checks behind each chapter's exercises, one file per chapter.
+pub mod guards;
+pub mod nested;
+pub mod reentrant;
+pub mod scopes;
+pub mod threads;

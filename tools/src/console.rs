@@ -196,6 +196,21 @@ pub fn examples_dir() -> PathBuf {
         .join("examples")
 }
 
+/// Run the built example `name` with `args`, killed after `limit`. For the
+/// tests in tests/, which check what one shown output cannot.
+pub fn run_example(name: &str, args: &[&str], limit: Duration) -> Outcome {
+    let binary =
+        examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} is not built (run the whole `cargo test`, which builds examples)",
+        binary.display()
+    );
+    let mut cmd = Command::new(&binary);
+    cmd.args(args);
+    run_bounded(cmd, limit).unwrap_or_else(|e| panic!("cannot run {name}: {e}"))
+}
+
 /// Run every step of a console block and compare; the error names `place`.
 pub fn check(block: &str, place: &str) -> Result<(), String> {
     let steps = steps(block);
