@@ -103,6 +103,18 @@ Hangs:
 ```rust
 fn main() { loop { std::thread::park(); } }
 ```
+
+Marked edition2021, but needs edition 2024 (let chains):
+
+```rust,edition2021
+fn main() { if let Some(x) = Some(1) && x > 0 { println!("{x}"); } }
+```
+
+Marked edition2021, and is 2021 only (`gen` is reserved in 2024): passes.
+
+```rust,edition2021
+fn main() { let gen = 1; assert_eq!(gen, 1); }
+```
 "#;
 
 /// The 1-based line of the n-th fence (0-based) that opens with `opening`.
@@ -179,6 +191,10 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
         console.clone(),
         "every_block_is_tested".to_owned(),
         skeptic(2),
+        format!(
+            "edition2021_src_selftest_broken_md_line_{}",
+            line_of(BROKEN, "```rust,edition2021", 0)
+        ),
     ];
     expected.sort();
 
@@ -199,6 +215,7 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
         line_of(BROKEN, "```rust,compile_fail,E0499", 1),
         line_of(BROKEN, "```console", 0),
         ignored_line,
+        line_of(BROKEN, "```rust,edition2021", 0),
     ] {
         assert!(
             log.contains(&format!("{file}:{line}")),
@@ -207,6 +224,7 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
     }
     assert!(log.contains("but it compiles"), "{log}");
     assert!(log.contains("error[E0308]"), "{log}");
+    assert!(log.contains("(edition 2021): does not compile"), "{log}");
     assert!(log.contains("does not print what the book shows"), "{log}");
     assert!(log.contains("an `ignore` block needs a reason"), "{log}");
     assert!(

@@ -3,7 +3,7 @@
 //! fails with the error code - or deny-by-default lint - that the fence names,
 //! and with no other.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -29,12 +29,31 @@ pub fn error_codes(stderr: &str) -> Vec<String> {
 /// Compile `code` as edition `edition` against the book's dependencies.
 /// Returns rustc's stderr if compiling failed, None if it succeeded.
 pub fn compile(code: &str, edition: &str) -> Result<Option<String>, String> {
+    let dir = scratch_dir("compile-fail")?;
+    let result = rustc(code, edition, &dir, false);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// A fresh directory for one block, unique per process and thread.
+pub(crate) fn scratch_dir(purpose: &str) -> Result<PathBuf, String> {
     let dir = std::env::temp_dir().join(format!(
-        "book-compile-fail-{}-{:?}",
+        "book-{purpose}-{}-{:?}",
         std::process::id(),
         std::thread::current().id()
     ));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// Run rustc on `code` in `dir`: metadata only, or a program `dir/main`
+/// when `link` is set. The stderr if it failed, None if it compiled.
+pub(crate) fn rustc(
+    code: &str,
+    edition: &str,
+    dir: &Path,
+    link: bool,
+) -> Result<Option<String>, String> {
     let source = dir.join("main.rs");
     std::fs::write(&source, code).map_err(|e| e.to_string())?;
     let deps = crate::console::examples_dir().with_file_name("deps");
@@ -42,10 +61,14 @@ pub fn compile(code: &str, edition: &str) -> Result<Option<String>, String> {
     let mut cmd = Command::new("rustc");
     cmd.arg(&source)
         .arg(format!("--edition={edition}"))
-        .args(["--crate-type=bin", "--emit=metadata", "--color=never", "-o"])
-        .arg(dir.join("main.rmeta"))
-        .arg("-L")
-        .arg(format!("dependency={}", deps.display()));
+        .args(["--crate-type=bin", "--color=never"]);
+    if link {
+        cmd.arg("-o").arg(dir.join("main"));
+    } else {
+        cmd.args(["--emit=metadata", "-o"])
+            .arg(dir.join("main.rmeta"));
+    }
+    cmd.arg("-L").arg(format!("dependency={}", deps.display()));
     for name in CRATES {
         if let Some(rlib) = newest_rlib(&deps, name) {
             cmd.arg("--extern")
@@ -53,9 +76,7 @@ pub fn compile(code: &str, edition: &str) -> Result<Option<String>, String> {
         }
     }
     let outcome = run_bounded(cmd, COMPILE_LIMIT)
-        .map_err(|e| format!("cannot run rustc: {e}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    let outcome = outcome?;
+        .map_err(|e| format!("cannot run rustc: {e}"))?;
     match outcome.exit_code {
         None => Err(format!("rustc ran longer than {COMPILE_LIMIT:?}")),
         Some(0) => Ok(None),

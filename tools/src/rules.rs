@@ -21,6 +21,7 @@ const RUST_WORDS: &[&str] = &[
     "compile_fail",
     "editable",
     "noplayground",
+    "edition2021",
 ];
 
 /// How a block is tested.
@@ -28,6 +29,9 @@ const RUST_WORDS: &[&str] = &[
 pub enum Check {
     /// Compiled and run (or only compiled, `no_run`) by skeptic.
     Skeptic,
+    /// Compiled as edition 2021 and run by the harness (skeptic knows one
+    /// edition only).
+    Edition2021,
     /// Must fail to compile with this error code (`E0499`) or deny lint.
     CompileFail(String),
     /// Its `cargo run --example` commands are run and their output compared.
@@ -109,7 +113,7 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
                 "{place}: `compile_fail` needs exactly one error code or lint, like rust,compile_fail,E0499"
             ));
         }
-        for other in ["ignore", "no_run", "should_panic"] {
+        for other in ["ignore", "no_run", "should_panic", "edition2021"] {
             if block.has(other) {
                 return Err(format!(
                     "{place}: `compile_fail` cannot go with `{other}`"
@@ -122,6 +126,16 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
         return Err(format!(
             "{place}: `{code}` only means something after `compile_fail`"
         ));
+    }
+    if block.has("edition2021") {
+        for other in ["ignore", "no_run", "should_panic"] {
+            if block.has(other) {
+                return Err(format!(
+                    "{place}: `edition2021` blocks are compiled and run; they cannot go with `{other}`"
+                ));
+            }
+        }
+        return Ok(Check::Edition2021);
     }
     if block.has("ignore") {
         check_ignore_reason(block, root)?;
@@ -281,6 +295,8 @@ mod tests {
     fn kinds() {
         assert_eq!(check("rust", None, ""), Ok(Check::Skeptic));
         assert_eq!(check("rust,should_panic", None, ""), Ok(Check::Skeptic));
+        assert_eq!(check("rust,edition2021", None, ""), Ok(Check::Edition2021));
+        assert!(check("rust,edition2021,no_run", None, "").is_err());
         assert_eq!(
             check("rust,compile_fail,E0499", None, ""),
             Ok(Check::CompileFail("E0499".into()))
