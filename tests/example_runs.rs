@@ -104,18 +104,63 @@ fn bad_arguments_are_refused_without_a_panic() {
     }
 }
 
+/// The names of the programs in examples/ (without `.rs`), sorted.
+fn example_names() -> Vec<String> {
+    let source =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut names: Vec<String> = std::fs::read_dir(&source)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".rs").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// No demo hangs: every example, run as `cargo run --example NAME` with no
+/// arguments, ends within 5 s - a demo of a hang by detecting it, saying so
+/// and exiting with code 3 (lockbook::watchdog).
+#[test]
+fn every_example_ends_within_five_seconds() {
+    let names = example_names();
+    assert!(names.len() >= 5, "few examples found: {names:?}");
+    for name in &names {
+        let outcome = run(name, &[], Duration::from_secs(5));
+        let out = &outcome.output;
+        let allowed: &[i32] = if name.starts_with("ex_") {
+            &[0, 1] // an exercise passes or fails its check
+        } else {
+            &[0, 3] // a demo ends normally or reports a hang
+        };
+        match outcome.exit_code {
+            None => panic!(
+                "examples/{name}.rs ran longer than 5 s and was killed:\n{out}"
+            ),
+            Some(code) => assert!(
+                allowed.contains(&code),
+                "examples/{name}.rs exited with {code}, expected one of \
+                 {allowed:?}:\n{out}"
+            ),
+        }
+        if outcome.exit_code == Some(3) {
+            assert!(
+                out.contains("hang detected: ") && out.contains("\ncause: "),
+                "examples/{name}.rs exited with 3 without naming the hang \
+                 and its cause:\n{out}"
+            );
+        }
+    }
+}
+
 /// Every `ex_*` example is an exercise starter with an `ex_*_solution`.
 #[test]
 fn exercise_starters_fail_and_solutions_pass() {
     let source =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut starters: Vec<String> = std::fs::read_dir(&source)
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter_map(|f| f.strip_suffix(".rs").map(str::to_owned))
+    let starters: Vec<String> = example_names()
+        .into_iter()
         .filter(|f| f.starts_with("ex_") && !f.ends_with("_solution"))
         .collect();
-    starters.sort();
     assert!(
         starters.len() >= 2,
         "expected exercises in examples/, found {starters:?}"
