@@ -115,6 +115,24 @@ Marked edition2021, and is 2021 only (`gen` is reserved in 2024): passes.
 ```rust,edition2021
 fn main() { let gen = 1; assert_eq!(gen, 1); }
 ```
+
+Marked should_panic, but hangs (skeptic would count the stop as a panic):
+
+```rust,should_panic
+fn main() { loop { std::thread::park(); } }
+```
+
+Marked should_panic, but ends normally:
+
+```rust,should_panic
+fn main() {}
+```
+
+Marked should_panic, and panics: passes.
+
+```rust,should_panic
+fn main() { panic!("as promised"); }
+```
 "#;
 
 /// The 1-based line of the n-th fence (0-based) that opens with `opening`.
@@ -195,6 +213,14 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
             "edition2021_src_selftest_broken_md_line_{}",
             line_of(BROKEN, "```rust,edition2021", 0)
         ),
+        format!(
+            "should_panic_src_selftest_broken_md_line_{}",
+            line_of(BROKEN, "```rust,should_panic", 0)
+        ),
+        format!(
+            "should_panic_src_selftest_broken_md_line_{}",
+            line_of(BROKEN, "```rust,should_panic", 1)
+        ),
     ];
     expected.sort();
 
@@ -225,6 +251,7 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
     assert!(log.contains("but it compiles"), "{log}");
     assert!(log.contains("error[E0308]"), "{log}");
     assert!(log.contains("(edition 2021): does not compile"), "{log}");
+    assert!(log.contains("without a panic"), "{log}");
     assert!(log.contains("does not print what the book shows"), "{log}");
     assert!(log.contains("an `ignore` block needs a reason"), "{log}");
     assert!(

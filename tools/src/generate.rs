@@ -5,8 +5,8 @@
 //!   on its line in the chapter. skeptic names a test after the file stem and
 //!   the line, so a failure reads `src_races_md_line_42`: file and line of the
 //!   block in the book, however many lines the includes above it added.
-//! - `compile_fail`, `edition2021` and `console` blocks become tests in
-//!   `OUT_DIR/book-tests.rs`.
+//! - `compile_fail`, `edition2021`, `should_panic` and `console` blocks
+//!   become tests in `OUT_DIR/book-tests.rs`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -56,10 +56,14 @@ pub fn write(root: &Path, out_dir: &Path) -> Vec<PathBuf> {
                     block.place()
                 );
             }
-            Check::Edition2021 => {
+            Check::Edition2021 | Check::ShouldPanic => {
+                let (prefix, function) = match check {
+                    Check::Edition2021 => ("edition2021", "check_edition2021"),
+                    _ => ("should_panic", "check_should_panic"),
+                };
                 let _ = writeln!(
                     tests,
-                    "#[test]\nfn edition2021_{}() {{\n    book_harness::pass(book_harness::edition2021::check(\n        {},\n        {:?},\n    ));\n}}\n",
+                    "#[test]\nfn {prefix}_{}() {{\n    book_harness::pass(book_harness::program::{function}(\n        {},\n        {:?},\n    ));\n}}\n",
                     block.test_name(),
                     raw_string(&block.compiled_code()),
                     block.place()

@@ -1,15 +1,15 @@
 //! The book's test harness: finds every code block of the chapters and
 //! checks it. `build.rs` generates one test per block with [`generate`];
-//! the tests call [`compile_fail::check`], [`console::check`] and
-//! [`edition2021::check`]; skeptic
+//! the tests call [`compile_fail::check`], [`console::check`] and the
+//! checks in [`program`]; skeptic
 //! compiles and runs the plain `rust` blocks; [`rules`] makes sure no block
 //! escapes all of them.
 
 pub mod compile_fail;
 pub mod console;
-pub mod edition2021;
 pub mod generate;
 pub mod markdown;
+pub mod program;
 pub mod rules;
 
 /// Fail the calling test with the check's message, which names the block's

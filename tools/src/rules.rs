@@ -32,6 +32,8 @@ pub enum Check {
     /// Compiled as edition 2021 and run by the harness (skeptic knows one
     /// edition only).
     Edition2021,
+    /// Compiled and run by the harness; must panic within the time limit.
+    ShouldPanic,
     /// Must fail to compile with this error code (`E0499`) or deny lint.
     CompileFail(String),
     /// Its `cargo run --example` commands are run and their output compared.
@@ -136,6 +138,16 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
             }
         }
         return Ok(Check::Edition2021);
+    }
+    if block.has("should_panic") {
+        for other in ["ignore", "no_run"] {
+            if block.has(other) {
+                return Err(format!(
+                    "{place}: a `should_panic` block is run to see it panic; it cannot go with `{other}`"
+                ));
+            }
+        }
+        return Ok(Check::ShouldPanic);
     }
     if block.has("ignore") {
         check_ignore_reason(block, root)?;
@@ -294,7 +306,10 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(check("rust", None, ""), Ok(Check::Skeptic));
-        assert_eq!(check("rust,should_panic", None, ""), Ok(Check::Skeptic));
+        assert_eq!(
+            check("rust,should_panic", None, ""),
+            Ok(Check::ShouldPanic)
+        );
         assert_eq!(check("rust,edition2021", None, ""), Ok(Check::Edition2021));
         assert!(check("rust,edition2021,no_run", None, "").is_err());
         assert_eq!(
