@@ -196,16 +196,47 @@ pub fn examples_dir() -> PathBuf {
         .join("examples")
 }
 
+/// The built binary of example `name`, or why it cannot be used: not built,
+/// or older than its source (`cargo test --test X` alone builds no
+/// examples, and would run stale ones).
+pub fn example_binary(name: &str) -> Result<PathBuf, String> {
+    let binary =
+        examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let hint = "run the whole `cargo test` (or `cargo build --examples`), \
+                which builds the examples";
+    let built = std::fs::metadata(&binary)
+        .and_then(|m| m.modified())
+        .map_err(|_| {
+            format!(
+                "no example binary at {} (is there an examples/{name}.rs?); {hint}",
+                binary.display()
+            )
+        })?;
+    // When run by cargo, compare with the sources the example is built from.
+    if let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let examples = Path::new(&root).join("examples");
+        let mut sources = vec![examples.join(format!("{name}.rs"))];
+        if let Ok(dir) = std::fs::read_dir(examples.join("lockbook")) {
+            sources.extend(dir.flatten().map(|e| e.path()));
+        }
+        for source in sources {
+            let changed = std::fs::metadata(&source).and_then(|m| m.modified());
+            if changed.is_ok_and(|changed| changed > built) {
+                return Err(format!(
+                    "{} is older than {}; {hint}",
+                    binary.display(),
+                    source.display()
+                ));
+            }
+        }
+    }
+    Ok(binary)
+}
+
 /// Run the built example `name` with `args`, killed after `limit`. For the
 /// tests in tests/, which check what one shown output cannot.
 pub fn run_example(name: &str, args: &[&str], limit: Duration) -> Outcome {
-    let binary =
-        examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.is_file(),
-        "{} is not built (run the whole `cargo test`, which builds examples)",
-        binary.display()
-    );
+    let binary = example_binary(name).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new(&binary);
     cmd.args(args);
     run_bounded(cmd, limit).unwrap_or_else(|e| panic!("cannot run {name}: {e}"))
@@ -220,20 +251,8 @@ pub fn check(block: &str, place: &str) -> Result<(), String> {
         ));
     }
     for step in steps {
-        let binary = examples_dir().join(format!(
-            "{}{}",
-            step.run.example,
-            std::env::consts::EXE_SUFFIX
-        ));
-        if !binary.is_file() {
-            return Err(format!(
-                "{place}: `{}`: no example binary at {} (is there an examples/{}.rs? \
-                 run the whole `cargo test`, which builds the examples)",
-                step.command,
-                binary.display(),
-                step.run.example
-            ));
-        }
+        let binary = example_binary(&step.run.example)
+            .map_err(|e| format!("{place}: `{}`: {e}", step.command))?;
         let mut cmd = Command::new(&binary);
         cmd.args(&step.run.args);
         let outcome = run_bounded(cmd, RUN_LIMIT).map_err(|e| {
