@@ -1,1 +1,301 @@
-//! The checks behind the exercises of the chapter "threads".
+//! The checks behind the exercises of the chapter "Threads and shared state".
+
+use std::collections::HashSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+use crate::watchdog::run_within;
+
+/// The learner's code must finish within this time, or it fails.
+const LIMIT: Duration = Duration::from_secs(3);
+
+/// Square `n` slowly: the smaller the number, the longer it takes, so the
+/// squares are ready in the reverse order of the numbers.
+fn slow_square(n: u64) -> u64 {
+    thread::sleep(Duration::from_millis(20 * (10 - n.min(9))));
+    n * n
+}
+
+/// The learner's `squares(numbers, square)`.
+pub type Squares = fn(Vec<u64>, fn(u64) -> u64) -> Vec<u64>;
+
+/// `squares(numbers, slow_square)` must return every square, in the order
+/// of `numbers`, with the squares computed at the same time (one thread
+/// per number), not one after another.
+pub fn check_squares(
+    squares: Squares,
+) -> Result<String, (String, &'static str)> {
+    let numbers: Vec<u64> = (1..=8).collect();
+    let expected: Vec<u64> = numbers.iter().map(|n| n * n).collect();
+    // One after another, the eight squares take 880 ms; at the same time,
+    // as long as the slowest one, 180 ms.
+    let serial: u64 = numbers.iter().map(|n| 20 * (10 - n)).sum();
+    let input = numbers.clone();
+    let started = Instant::now();
+    let outcome = run_within("squares", LIMIT, move || {
+        panic::catch_unwind(AssertUnwindSafe(|| squares(input, slow_square)))
+    });
+    let took = started.elapsed();
+    let got = match outcome {
+        Err(_) => {
+            return Err((
+                format!("squares() did not return within {LIMIT:?}"),
+                "is something waiting that never ends? join each handle once, \
+                 after all threads have been spawned",
+            ));
+        }
+        Ok(Err(_)) => {
+            return Err((
+                "squares() panicked (the message is above)".to_owned(),
+                "`join()` returns Err if the thread panicked; did a thread \
+                 index past the end of a Vec?",
+            ));
+        }
+        Ok(Ok(got)) => got,
+    };
+    if got.len() < expected.len() {
+        return Err((
+            format!(
+                "squares of {numbers:?}: got {got:?}, only {} of {} results",
+                got.len(),
+                expected.len()
+            ),
+            "squares() returned before its threads finished: a dropped \
+             JoinHandle does not wait. Keep every handle and join() it",
+        ));
+    }
+    if got != expected {
+        let mut sorted = got.clone();
+        sorted.sort_unstable();
+        let hint = if sorted == expected {
+            "every square is there, in the order the threads finished; \
+             join() returns each thread's own result: collect those, in \
+             the order you spawned the threads"
+        } else {
+            "each thread should compute the square of its own number"
+        };
+        return Err((format!("squares of {numbers:?}: got {got:?}"), hint));
+    }
+    let limit_ms = serial / 2;
+    if took > Duration::from_millis(limit_ms) {
+        return Err((
+            format!(
+                "right squares, but they took {} ms: one after another \
+                 would take {serial} ms",
+                took.as_millis()
+            ),
+            "the threads ran one at a time: join() right after spawn() \
+             waits before starting the next one. Spawn them all, then \
+             join them all",
+        ));
+    }
+    Ok(format!(
+        "all {} squares, in order, in {} ms (one after another: {serial} ms)",
+        expected.len(),
+        took.as_millis()
+    ))
+}
+
+/// Which thread added up which part: (thread, length of the part).
+static CALLS: Mutex<Vec<(ThreadId, usize)>> = Mutex::new(Vec::new());
+
+/// The learner's `add_up`: the sum of a part, remembering who added it.
+fn add_up(part: &[u64]) -> u64 {
+    CALLS
+        .lock()
+        .unwrap()
+        .push((thread::current().id(), part.len()));
+    part.iter().sum()
+}
+
+/// The learner's `sum_in_parts(numbers, parts, add_up)`.
+pub type SumInParts = fn(&[u64], usize, fn(&[u64]) -> u64) -> u64;
+
+/// `sum_in_parts(numbers, parts, add_up)` must add up `numbers` in at most
+/// `parts` parts (more than one), each on its own thread, every number in
+/// exactly one part.
+pub fn check_parts(
+    sum_in_parts: SumInParts,
+) -> Result<String, (String, &'static str)> {
+    let cases = [(12, 4), (10, 3), (7, 2), (100, 7), (3, 5), (5, 1)];
+    for (len, parts) in cases {
+        let numbers: Vec<u64> = (1..=len).collect();
+        let expected: u64 = numbers.iter().sum();
+        CALLS.lock().unwrap().clear();
+        let outcome = run_within("sum_in_parts", LIMIT, move || {
+            let caller = thread::current().id();
+            let sum = panic::catch_unwind(AssertUnwindSafe(|| {
+                sum_in_parts(&numbers, parts as usize, add_up)
+            }));
+            (caller, sum)
+        });
+        let case = format!("1..={len} in {parts} parts");
+        let (caller, sum) = match outcome {
+            Err(_) => {
+                return Err((
+                    format!("{case}: no answer within {LIMIT:?}"),
+                    "is a thread waiting for something that never happens?",
+                ));
+            }
+            Ok((_, Err(_))) => {
+                return Err((
+                    format!("{case}: sum_in_parts panicked (message above)"),
+                    "check the ranges: numbers[a..b] panics if b is past \
+                     the end, and chunks(0) panics",
+                ));
+            }
+            Ok((caller, Ok(sum))) => (caller, sum),
+        };
+        let calls = std::mem::take(&mut *CALLS.lock().unwrap());
+        let counted: usize = calls.iter().map(|&(_, n)| n).sum();
+        if counted != len as usize {
+            return Err((
+                format!(
+                    "{case}: the parts hold {counted} of the {len} numbers \
+                     (sum {sum}, expected {expected})"
+                ),
+                "len / parts rounds down, so parts of that size miss the \
+                 last len % parts numbers: let the last part run to the \
+                 end, or use chunks() with len.div_ceil(parts)",
+            ));
+        }
+        if sum != expected {
+            return Err((
+                format!("{case}: sum {sum}, expected {expected}"),
+                "add up the results of all the parts: the sum of what each \
+                 join() returns",
+            ));
+        }
+        if calls.iter().any(|&(id, _)| id == caller) {
+            return Err((
+                format!("{case}: a part was added up on the calling thread"),
+                "call add_up inside s.spawn(...), once per part",
+            ));
+        }
+        let threads: HashSet<ThreadId> =
+            calls.iter().map(|&(id, _)| id).collect();
+        let wanted = (parts as usize).min(len as usize);
+        if calls.len() > parts as usize
+            || (wanted > 1 && threads.len() < 2)
+            || threads.len() != calls.len()
+        {
+            return Err((
+                format!(
+                    "{case}: {} parts on {} threads",
+                    calls.len(),
+                    threads.len()
+                ),
+                "split into at most `parts` parts and spawn one thread \
+                 for each part",
+            ));
+        }
+    }
+    Ok(format!(
+        "{} cases, every number added once, one thread per part",
+        cases.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn squares_joined_at_once(
+        numbers: Vec<u64>,
+        square: fn(u64) -> u64,
+    ) -> Vec<u64> {
+        numbers
+            .into_iter()
+            .map(|n| thread::spawn(move || square(n)).join().unwrap())
+            .collect()
+    }
+
+    fn squares_pushed(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let out = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let handles: Vec<_> = numbers
+            .into_iter()
+            .map(|n| {
+                let out = std::sync::Arc::clone(&out);
+                thread::spawn(move || out.lock().unwrap().push(square(n)))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        out.lock().unwrap().clone()
+    }
+
+    fn squares_right(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let handles: Vec<_> = numbers
+            .into_iter()
+            .map(|n| thread::spawn(move || square(n)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    }
+
+    #[test]
+    fn squares_catches_wrong_fixes() {
+        let serial = check_squares(squares_joined_at_once).unwrap_err();
+        assert!(serial.1.contains("one at a time"), "{serial:?}");
+        let pushed = check_squares(squares_pushed).unwrap_err();
+        assert!(pushed.1.contains("order"), "{pushed:?}");
+        check_squares(squares_right).unwrap();
+    }
+
+    fn sum_on_one_thread(n: &[u64], _: usize, add: fn(&[u64]) -> u64) -> u64 {
+        add(n)
+    }
+
+    fn sum_rounded_down(
+        n: &[u64],
+        parts: usize,
+        add: fn(&[u64]) -> u64,
+    ) -> u64 {
+        let size = n.len() / parts;
+        thread::scope(|s| {
+            let handles: Vec<_> = n
+                .chunks(size.max(1))
+                .take(parts)
+                .map(|part| s.spawn(move || add(part)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        })
+    }
+
+    fn sum_too_many(n: &[u64], parts: usize, add: fn(&[u64]) -> u64) -> u64 {
+        let size = (n.len() / parts).max(1);
+        thread::scope(|s| {
+            let handles: Vec<_> = n
+                .chunks(size)
+                .map(|part| s.spawn(move || add(part)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        })
+    }
+
+    fn sum_div_ceil(n: &[u64], parts: usize, add: fn(&[u64]) -> u64) -> u64 {
+        let size = n.len().div_ceil(parts);
+        thread::scope(|s| {
+            let handles: Vec<_> = n
+                .chunks(size)
+                .map(|part| s.spawn(move || add(part)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        })
+    }
+
+    #[test]
+    fn parts_catches_wrong_fixes() {
+        // The tests of this module run in parallel and share CALLS: run
+        // the cases of check_parts one test at a time.
+        let one = check_parts(sum_on_one_thread).unwrap_err();
+        assert!(one.0.contains("calling thread"), "{one:?}");
+        let down = check_parts(sum_rounded_down).unwrap_err();
+        assert!(down.1.contains("rounds down"), "{down:?}");
+        let many = check_parts(sum_too_many).unwrap_err();
+        assert!(many.1.contains("at most"), "{many:?}");
+        check_parts(sum_div_ceil).unwrap();
+    }
+}
