@@ -1,1 +1,393 @@
-//! The checks behind the exercises of the chapter "guards".
+//! The checks behind the exercises of the chapter "Acquire and release:
+//! try/finally-style guards".
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::Duration;
+
+use parking_lot::lock_api::RawMutex as _;
+
+use crate::watchdog::run_within;
+
+/// How long the learner's code may take before the check calls it stuck.
+const LIMIT: Duration = Duration::from_secs(2);
+
+/// A running total with its lock beside it, as in Python: nothing but
+/// discipline ties the lock to the value. `get` and `set` note any access
+/// made while the lock is not held.
+pub struct Total {
+    pub lock: parking_lot::RawMutex,
+    value: AtomicI64,
+    unguarded: AtomicBool,
+}
+
+impl Total {
+    pub const fn new(value: i64) -> Total {
+        Total {
+            lock: parking_lot::RawMutex::INIT,
+            value: AtomicI64::new(value),
+            unguarded: AtomicBool::new(false),
+        }
+    }
+
+    /// Read the total (hold `lock` while you do).
+    pub fn get(&self) -> i64 {
+        self.note_access();
+        self.value.load(Ordering::SeqCst)
+    }
+
+    /// Write the total (hold `lock` while you do).
+    pub fn set(&self, value: i64) {
+        self.note_access();
+        self.value.store(value, Ordering::SeqCst);
+    }
+
+    fn note_access(&self) {
+        if !self.lock.is_locked() {
+            self.unguarded.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Is the lock free? Found out with `try_lock`, never by waiting.
+    fn lock_is_free(&self) -> bool {
+        match self.lock.try_lock() {
+            Some(token) => {
+                // SAFETY: `token` came from the `try_lock` just above.
+                unsafe { self.lock.unlock(token) };
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+type Verdict = Result<String, (String, &'static str)>;
+
+const HINT_RELEASE: &str = "the early `return Err(..)` leaves without `unlock`; \
+     release on every way out: put the token in a guard that unlocks when \
+     dropped (scopeguard::guard(token, |t| ...)), or unlock before returning";
+
+/// `update_total` adds `amount` under `total.lock` and refuses negative
+/// amounts with an error. After every call, ok or not, the lock must be free.
+pub fn check_release(
+    update_total: fn(&Total, i64) -> Result<i64, String>,
+) -> Verdict {
+    let outcome =
+        run_within("update_total", LIMIT, move || release_steps(update_total));
+    outcome.unwrap_or_else(|waited| {
+        Err((
+            format!(
+                "update_total was still running after {:.1} s",
+                waited.as_secs_f64()
+            ),
+            "a call waited for a lock nobody will release: lock() once per \
+             call and release that same lock exactly once",
+        ))
+    })
+}
+
+fn release_steps(
+    update_total: fn(&Total, i64) -> Result<i64, String>,
+) -> Verdict {
+    let total = Total::new(0);
+    for (amount, expected) in [(5, Ok(5)), (-1, Err(5)), (3, Ok(8))] {
+        let result = update_total(&total, amount);
+        match (&result, expected) {
+            (Ok(new), Ok(want)) if *new == want => {}
+            (Err(_), Err(_)) => {}
+            _ => {
+                return Err((
+                    format!(
+                        "update_total({amount}) returned {result:?}, \
+                         expected {}",
+                        match expected {
+                            Ok(want) => format!("Ok({want})"),
+                            Err(_) => "an Err (negative amounts are refused)"
+                                .to_owned(),
+                        }
+                    ),
+                    "keep what the function does: add a positive amount and \
+                     return the new total; refuse a negative one with Err",
+                ));
+            }
+        }
+        if !total.lock_is_free() {
+            return Err((
+                format!(
+                    "after update_total({amount}) returned {result:?}, the \
+                     lock is still held: the next caller would wait forever"
+                ),
+                HINT_RELEASE,
+            ));
+        }
+        let now = total.value.load(Ordering::SeqCst);
+        let want = match expected {
+            Ok(want) | Err(want) => want,
+        };
+        if now != want {
+            return Err((
+                format!("after update_total({amount}) the total is {now}"),
+                "a refused amount must leave the total unchanged",
+            ));
+        }
+    }
+    // Four threads at once: +2 and -1 (refused) in turn, 250 times each.
+    thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for i in 0..500 {
+                    let _ =
+                        update_total(&total, if i % 2 == 0 { 2 } else { -1 });
+                }
+            });
+        }
+    });
+    let now = total.value.load(Ordering::SeqCst);
+    if now != 8 + 4 * 250 * 2 {
+        return Err((
+            format!(
+                "4 threads added 2000 in all, the total went from 8 to {now}"
+            ),
+            "read and write the total while holding the lock",
+        ));
+    }
+    if !total.lock_is_free() {
+        return Err((
+            "after the threads finished, the lock is still held".to_owned(),
+            HINT_RELEASE,
+        ));
+    }
+    if total.unguarded.load(Ordering::SeqCst) {
+        return Err((
+            "the total was read or written while the lock was free".to_owned(),
+            "acquire before `get` and release after `set`, not before",
+        ));
+    }
+    Ok(
+        "the lock is free after every call, the error path included; \
+        4 threads x 500 calls added up"
+            .to_owned(),
+    )
+}
+
+/// The scores the poisoning exercise starts from; always kept sorted.
+const SCORES: [u32; 3] = [10, 20, 30];
+
+/// `read_scores` must return the scores, sorted, even after a writer
+/// panicked halfway through an update, and leave the mutex repaired.
+pub fn check_poison(read_scores: fn(&Mutex<Vec<u32>>) -> Vec<u32>) -> Verdict {
+    // The panics below are deliberate: keep their messages off the console
+    // and report them in the verdict instead.
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let verdict = poison_steps(read_scores);
+    panic::set_hook(default_hook);
+    verdict
+}
+
+fn call(
+    read_scores: fn(&Mutex<Vec<u32>>) -> Vec<u32>,
+    scores: &Arc<Mutex<Vec<u32>>>,
+) -> Result<Vec<u32>, (String, &'static str)> {
+    let scores = Arc::clone(scores);
+    let outcome = run_within("read_scores", LIMIT, move || {
+        panic::catch_unwind(AssertUnwindSafe(|| read_scores(&scores)))
+    });
+    match outcome {
+        Err(waited) => Err((
+            format!(
+                "read_scores was still running after {:.1} s",
+                waited.as_secs_f64()
+            ),
+            "lock the mutex once; a thread that locks it twice waits forever",
+        )),
+        Ok(Err(panic)) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "(no message)".to_owned());
+            Err((
+                format!("read_scores panicked: {message}"),
+                "after a writer panicked, lock() returns Err(PoisonError), and \
+                 unwrap() panics on it; the lock is yours all the same: \
+                 PoisonError::into_inner gives you the guard",
+            ))
+        }
+        Ok(Ok(scores)) => Ok(scores),
+    }
+}
+
+fn poison_steps(read_scores: fn(&Mutex<Vec<u32>>) -> Vec<u32>) -> Verdict {
+    let healthy = Arc::new(Mutex::new(SCORES.to_vec()));
+    let got = call(read_scores, &healthy)?;
+    if got != SCORES {
+        return Err((
+            format!("with no panic at all, read_scores returned {got:?}"),
+            "return a copy of the scores as they are",
+        ));
+    }
+    // A writer adds 5 and panics before it sorts: the invariant is broken.
+    let scores = Arc::new(Mutex::new(SCORES.to_vec()));
+    let writer = Arc::clone(&scores);
+    let crashed = thread::spawn(move || {
+        let mut scores = writer.lock().unwrap();
+        scores.push(5);
+        panic!("writer crashed before sorting");
+    })
+    .join();
+    assert!(
+        crashed.is_err() && scores.is_poisoned(),
+        "the writer panicked"
+    );
+    let got = call(read_scores, &scores)?;
+    let inside = scores
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let repaired = vec![5, 10, 20, 30];
+    if !got.contains(&5) {
+        return Err((
+            format!(
+                "read_scores returned {got:?}: the 5 the writer pushed is gone"
+            ),
+            "into_inner gives the data as the panic left it, the writes made \
+             before the panic included; repair it, do not replace it",
+        ));
+    }
+    if got != repaired {
+        return Err((
+            format!("read_scores returned {got:?}, which is not sorted"),
+            "the writer pushed 5 and panicked before sorting: restore the \
+             invariant (sort) before you use the data",
+        ));
+    }
+    if inside != repaired {
+        return Err((
+            format!(
+                "read_scores returned a sorted copy, but the mutex still holds \
+                 {inside:?}"
+            ),
+            "repair the data in the mutex, through the guard, so that the \
+             next user finds it sorted",
+        ));
+    }
+    if scores.is_poisoned() {
+        return Err((
+            "the data is repaired, but the mutex is still poisoned".to_owned(),
+            "recovering with into_inner does not clear the flag; once the \
+             invariant holds again, call clear_poison()",
+        ));
+    }
+    Ok(
+        "recovered the poisoned scores: 5 kept, sorted again, poison cleared"
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The checks must fail the wrong fixes learners really try, not only
+    //! the starters.
+    use super::*;
+
+    fn forgets(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        total.set(total.get() + amount);
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        Ok(total.value.load(Ordering::SeqCst))
+    }
+
+    fn releases_too_early(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    fn releases(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        let _release = scopeguard::guard(token, |token| {
+            // SAFETY: `token` came from `total.lock.lock()` above.
+            unsafe { total.lock.unlock(token) }
+        });
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    #[test]
+    fn release_check_fails_wrong_fixes() {
+        let hint = |r: Verdict| r.unwrap_err().1;
+        assert_eq!(hint(check_release(forgets)), HINT_RELEASE);
+        assert!(
+            hint(check_release(releases_too_early)).contains("before `get`")
+        );
+        assert!(check_release(releases).is_ok());
+    }
+
+    fn ignores_poison(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        scores
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn sorts_a_copy(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        let mut copy = ignores_poison(scores);
+        copy.sort();
+        scores.clear_poison();
+        copy
+    }
+
+    fn keeps_the_flag(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        let mut guard = scores.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.sort();
+        guard.clone()
+    }
+
+    fn starts_over(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        match scores.lock() {
+            Ok(guard) => guard.clone(),
+            Err(_) => SCORES.to_vec(),
+        }
+    }
+
+    fn recovers(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        let mut guard = scores.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.sort();
+        scores.clear_poison();
+        guard.clone()
+    }
+
+    #[test]
+    fn poison_check_fails_wrong_fixes() {
+        let fails = |f: fn(&Mutex<Vec<u32>>) -> Vec<u32>, text: &str| {
+            let (what, hint) = check_poison(f).unwrap_err();
+            assert!(
+                what.contains(text) || hint.contains(text),
+                "{what} / {hint}"
+            );
+        };
+        fails(|s| s.lock().unwrap().clone(), "PoisonError");
+        fails(ignores_poison, "not sorted");
+        fails(sorts_a_copy, "the mutex still holds");
+        fails(keeps_the_flag, "clear_poison");
+        fails(starts_over, "is gone");
+        assert!(check_poison(recovers).is_ok());
+    }
+}
