@@ -1,1 +1,386 @@
-//! The checks behind the exercises of the chapter "nested".
+//! The checks behind the exercises of the chapter "Locking across functions:
+//! nested locks". Each runs the learner's function on its own thread with a
+//! time limit, so a self-deadlock becomes a FAIL instead of a hang, and lets
+//! a second thread look (with `try_lock`, which never blocks) at the moment
+//! the learner's code calls `meanwhile()`.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, TryLockError};
+use std::thread;
+use std::time::Duration;
+
+use crate::watchdog;
+
+/// What failed, and a hint.
+type Failure = (String, &'static str);
+type Verdict = Result<String, Failure>;
+
+/// How long the learner's function may take before it counts as blocked.
+const LIMIT: Duration = Duration::from_secs(2);
+
+/// Exercise 1: goods in a store. The invariant: `warehouse + shop` stays
+/// the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Store {
+    pub warehouse: u32,
+    pub shop: u32,
+}
+
+/// Exercise 2: seats for a show. The invariant: `free + booked` stays the
+/// same, and `free` never goes below 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats {
+    pub free: i64,
+    pub booked: i64,
+}
+
+/// What the second thread found when it tried to look.
+enum Seen<T> {
+    /// The lock was free: the state at that moment.
+    Unlocked(T),
+    /// The lock was held: it would have had to wait.
+    Locked,
+}
+
+/// Run `work(state, meanwhile)` on a thread of its own, at most [`LIMIT`].
+/// Each `meanwhile()` call wakes a second thread that tries the lock once
+/// and, if it is free, applies `intrude` to the state; the call returns
+/// when that is done. Gives the result and what each call saw, or a FAIL.
+fn run_observed<T, R>(
+    state: Arc<Mutex<T>>,
+    work: impl FnOnce(&Mutex<T>, &dyn Fn()) -> R + Send + 'static,
+    intrude: fn(&mut T),
+) -> Result<(R, Vec<Seen<T>>), Failure>
+where
+    T: Clone + Send + 'static,
+    R: Send + 'static,
+{
+    let (ask, asked) = mpsc::channel::<()>();
+    let (answer, answered) = mpsc::channel::<Seen<T>>();
+    let observed = Arc::clone(&state);
+    thread::spawn(move || {
+        for () in asked {
+            let seen = match observed.try_lock() {
+                Ok(mut now) => {
+                    let before = now.clone();
+                    intrude(&mut now);
+                    Seen::Unlocked(before)
+                }
+                Err(TryLockError::WouldBlock) => Seen::Locked,
+                Err(TryLockError::Poisoned(_)) => return,
+            };
+            if answer.send(seen).is_err() {
+                return;
+            }
+        }
+    });
+    let outcome = watchdog::run_within("learner", LIMIT, move || {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let meanwhile = || {
+            let _ = ask.send(());
+            if let Ok(s) = answered.recv() {
+                seen.borrow_mut().push(s);
+            }
+        };
+        let result =
+            panic::catch_unwind(AssertUnwindSafe(|| work(&state, &meanwhile)));
+        result.map(|r| (r, seen.into_inner()))
+    });
+    match outcome {
+        Ok(Ok(done)) => Ok(done),
+        Ok(Err(_)) => Err((
+            "your function panicked (the message is above)".to_owned(),
+            "a lock() or a subtraction failed; run it again and read the \
+             panic message",
+        )),
+        Err(waited) => Err((
+            format!(
+                "still blocked after {:.1} s - does it lock a mutex it already \
+                 holds?",
+                waited.as_secs_f64()
+            ),
+            "a function that holds the guard calls a helper that calls lock() \
+             on the same Mutex; std's Mutex is not re-entrant, so that second \
+             lock() never returns. Lock once, at the top, and pass the guarded \
+             value (`&mut`) to the helpers",
+        )),
+    }
+}
+
+/// Exercise 1: `restock(store, 30, meanwhile)` must move 30 items from the
+/// warehouse to the shop so that no other thread ever sees them missing.
+pub fn check_restock(restock: fn(&Mutex<Store>, u32, &dyn Fn())) -> Verdict {
+    let before = Store {
+        warehouse: 100,
+        shop: 0,
+    };
+    let store = Arc::new(Mutex::new(before));
+    let (_, seen) = run_observed(
+        Arc::clone(&store),
+        move |store, meanwhile| restock(store, 30, meanwhile),
+        |_| {},
+    )?;
+    let after = *store.lock().unwrap_or_else(|e| e.into_inner());
+    let expected = Store {
+        warehouse: 70,
+        shop: 30,
+    };
+    if seen.is_empty() {
+        return Err((
+            "meanwhile() was never called".to_owned(),
+            "keep the call to meanwhile() between the two steps: it is the \
+             moment another thread looks at the store",
+        ));
+    }
+    for s in &seen {
+        if let Seen::Unlocked(at) = s {
+            let total = at.warehouse + at.shop;
+            if total != 100 {
+                return Err((
+                    format!(
+                        "another thread looked between the steps and saw \
+                         warehouse {} + shop {} = {total} of 100 items",
+                        at.warehouse, at.shop
+                    ),
+                    "take_from_warehouse() and put_in_shop() each lock and \
+                     unlock, so the store is unlocked in between; lock once \
+                     in restock() and let the helpers take `&mut Store`",
+                ));
+            }
+            return Err((
+                format!(
+                    "meanwhile() ran while the store was unlocked (it saw \
+                     warehouse {}, shop {})",
+                    at.warehouse, at.shop
+                ),
+                "keep meanwhile() between the two steps, inside the one \
+                 critical section",
+            ));
+        }
+    }
+    if after != expected {
+        return Err((
+            format!(
+                "after restock(30): warehouse {}, shop {}; expected \
+                 warehouse 70, shop 30",
+                after.warehouse, after.shop
+            ),
+            "move exactly `n` items: take them from the warehouse, put them \
+             in the shop",
+        ));
+    }
+    Ok(
+        "30 items moved; the thread that looked mid-way found the store \
+        locked, never half done"
+            .to_owned(),
+    )
+}
+
+/// Exercise 2: `book(seats, n, meanwhile)` books `n` seats if that many are
+/// free. When `meanwhile()` finds the seats unlocked, another customer books
+/// 8 of them right then.
+pub fn check_book(book: fn(&Mutex<Seats>, i64, &dyn Fn()) -> bool) -> Verdict {
+    let seats = Arc::new(Mutex::new(Seats {
+        free: 10,
+        booked: 0,
+    }));
+    // (seats asked for, expected answer, free seats afterwards)
+    let steps = [(3, true, 7), (8, false, 7), (7, true, 0), (1, false, 0)];
+    for (n, expected, free_after) in steps {
+        let before = *seats.lock().unwrap();
+        let (booked, seen) = run_observed(
+            Arc::clone(&seats),
+            move |seats, meanwhile| book(seats, n, meanwhile),
+            |s| {
+                if s.free >= 8 {
+                    s.free -= 8;
+                    s.booked += 8;
+                }
+            },
+        )?;
+        let now = *seats.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.iter().any(|s| matches!(s, Seen::Unlocked(_))) {
+            if now.free < 0 {
+                return Err((
+                    format!(
+                        "book({n}) with {} free: another customer booked 8 \
+                         between the check and the booking; now {} free, {} \
+                         booked",
+                        before.free, now.free, now.booked
+                    ),
+                    "the check (enough free?) and the booking must happen \
+                     under one guard; read the count through the guard you \
+                     hold instead of calling a helper that locks again",
+                ));
+            }
+            return Err((
+                format!(
+                    "book({n}): meanwhile() ran while the seats were unlocked"
+                ),
+                "keep meanwhile() between the check and the booking, inside \
+                 the one critical section",
+            ));
+        }
+        if booked != expected || now.free != free_after {
+            return Err((
+                format!(
+                    "book({n}) with {} free returned {booked} and left {} \
+                     free; expected {expected} and {free_after} free",
+                    before.free, now.free
+                ),
+                "book only if at least `n` seats are free; then free goes \
+                 down by `n` and booked goes up by `n`",
+            ));
+        }
+        if expected && seen.is_empty() {
+            return Err((
+                format!(
+                    "book({n}) with {} free never called meanwhile()",
+                    before.free
+                ),
+                "keep the call to meanwhile() between the check and the \
+                 booking: it is the moment another customer tries to book",
+            ));
+        }
+        if now.free + now.booked != 10 {
+            return Err((
+                format!(
+                    "{} free + {} booked is not 10 seats",
+                    now.free, now.booked
+                ),
+                "move seats from free to booked, by the same number",
+            ));
+        }
+    }
+    Ok(
+        "4 bookings right; the other customer always found the seats locked"
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The checks catch the wrong fixes learners really try.
+    use super::*;
+
+    fn failure(verdict: Verdict) -> String {
+        match verdict {
+            Ok(done) => panic!("expected FAIL, got PASS: {done}"),
+            Err((what, _hint)) => what,
+        }
+    }
+
+    #[test]
+    fn restock_check_catches_wrong_fixes() {
+        // The starter: two critical sections.
+        fn two_guards(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+            s.lock().unwrap().warehouse -= n;
+            meanwhile();
+            s.lock().unwrap().shop += n;
+        }
+        assert!(failure(check_restock(two_guards)).contains("saw warehouse"));
+        // An outer lock around helpers that lock.
+        fn outer(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+            let _all = s.lock().unwrap();
+            two_guards(s, n, meanwhile);
+        }
+        assert!(failure(check_restock(outer)).contains("still blocked"));
+        // One guard, but `meanwhile()` dropped or moved out of it.
+        fn no_look(s: &Mutex<Store>, n: u32, _: &dyn Fn()) {
+            let mut s = s.lock().unwrap();
+            s.warehouse -= n;
+            s.shop += n;
+        }
+        assert!(failure(check_restock(no_look)).contains("never called"));
+        fn look_first(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+            meanwhile();
+            no_look(s, n, meanwhile);
+        }
+        assert!(failure(check_restock(look_first)).contains("unlocked"));
+        // Atomic, but the wrong amount.
+        fn wrong_amount(s: &Mutex<Store>, _: u32, meanwhile: &dyn Fn()) {
+            let mut s = s.lock().unwrap();
+            s.warehouse -= 1;
+            meanwhile();
+            s.shop += 1;
+        }
+        assert!(failure(check_restock(wrong_amount)).contains("expected"));
+        fn right(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+            let mut s = s.lock().unwrap();
+            s.warehouse -= n;
+            meanwhile();
+            s.shop += n;
+        }
+        assert!(check_restock(right).is_ok());
+    }
+
+    fn free_locking(s: &Mutex<Seats>) -> i64 {
+        s.lock().unwrap().free
+    }
+
+    #[test]
+    fn book_check_catches_wrong_fixes() {
+        // The starter: the helper locks again under the guard.
+        fn nested(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+            let mut g = s.lock().unwrap();
+            if free_locking(s) < n {
+                return false;
+            }
+            meanwhile();
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        assert!(failure(check_book(nested)).contains("still blocked"));
+        // Ask first, lock later: check-then-act.
+        fn ask_first(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+            if free_locking(s) < n {
+                return false;
+            }
+            meanwhile();
+            let mut g = s.lock().unwrap();
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        assert!(failure(check_book(ask_first)).contains("another customer"));
+        // "Just use try_lock": the helper gives up while the guard is held.
+        fn try_free(s: &Mutex<Seats>) -> i64 {
+            s.try_lock().map(|g| g.free).unwrap_or(0)
+        }
+        fn with_try(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+            let mut g = s.lock().unwrap();
+            if try_free(s) < n {
+                return false;
+            }
+            meanwhile();
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        assert!(failure(check_book(with_try)).contains("returned false"));
+        // Right, but without letting the other customer try.
+        fn no_look(s: &Mutex<Seats>, n: i64, _: &dyn Fn()) -> bool {
+            let mut g = s.lock().unwrap();
+            if g.free < n {
+                return false;
+            }
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        assert!(failure(check_book(no_look)).contains("never called"));
+        fn right(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+            let mut g = s.lock().unwrap();
+            if g.free < n {
+                return false;
+            }
+            meanwhile();
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        assert!(check_book(right).is_ok());
+    }
+}

@@ -1,0 +1,30 @@
+//! Solution to exercise 1 of "Locking across functions": `restock` locks
+//! once; the helpers take `&mut Store`, so they cannot lock, and the whole
+//! move is one critical section. The thread that looks in between finds the
+//! store locked and would have to wait.
+
+use std::sync::Mutex;
+
+use lockbook::nested::Store;
+
+// ANCHOR: solution
+fn take_from_warehouse(store: &mut Store, n: u32) {
+    store.warehouse -= n;
+}
+
+fn put_in_shop(store: &mut Store, n: u32) {
+    store.shop += n;
+}
+
+/// Move `n` items from the warehouse to the shop.
+fn restock(store: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+    let mut store = store.lock().unwrap();
+    take_from_warehouse(&mut store, n);
+    meanwhile(); // another thread looks at the store here
+    put_in_shop(&mut store, n);
+}
+// ANCHOR_END: solution
+
+fn main() {
+    lockbook::exercise::verdict(lockbook::nested::check_restock(restock));
+}
