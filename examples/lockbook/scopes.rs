@@ -1,1 +1,351 @@
-//! The checks behind the exercises of the chapter "scopes".
+//! The checks behind the exercises of the chapter "Scoped guards: with-style
+//! RAII".
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::watchdog::run_within;
+
+/// How long the learner's code may take before the check calls it stuck.
+const LIMIT: Duration = Duration::from_secs(3);
+
+type Failure = (String, &'static str);
+
+/// The function of exercise 1: add to the total, then report it.
+pub type UpdateTotal = fn(&Mutex<u64>, u64, &dyn Fn(u64));
+
+/// The function of exercise 2: take jobs from the queue and process them.
+pub type Worker = fn(&Mutex<Vec<u32>>, &dyn Fn(u32));
+
+const HINT_STUCK: &str = "a thread that calls lock() while it already holds \
+     the guard waits for itself forever; take the guard once";
+
+const HINT_HELD_REPORT: &str = "the guard lives until the end of its scope; \
+     let a block do the update and hand the new total out (`let now = { \
+     ... };`), and call report after the block";
+
+const HINT_VALUE: &str = "report the total right after your own addition, \
+     read under the same guard (a second lock() can see other threads' \
+     additions)";
+
+/// Exercise 1. `update_total` adds `amount` to the total and then calls
+/// `report` with the total it produced. The report is slow work: the guard
+/// must be gone by then.
+pub fn check_report_total(
+    update_total: UpdateTotal,
+) -> Result<String, Failure> {
+    // One call on one thread: is the lock held while `report` runs?
+    let one = run_within("update_total", LIMIT, move || {
+        let total = Mutex::new(10);
+        let reports = Mutex::new(Vec::new());
+        update_total(&total, 5, &|now| {
+            let held = total.try_lock().is_err();
+            reports.lock().unwrap().push((now, held));
+        });
+        let total = total.into_inner().unwrap_or_else(|e| e.into_inner());
+        (total, reports.into_inner().unwrap())
+    });
+    let Ok((total, reports)) = one else {
+        return Err(("update_total(5) did not return".into(), HINT_STUCK));
+    };
+    if total != 15 {
+        return Err((
+            format!("total was 10, update_total(5) left it at {total}"),
+            "add amount to the total under the guard, once",
+        ));
+    }
+    let [(now, held)] = reports[..] else {
+        return Err((
+            format!("report was called {} times, not once", reports.len()),
+            "call report exactly once, with the new total",
+        ));
+    };
+    if held {
+        return Err((
+            "the total was still locked while report ran".into(),
+            HINT_HELD_REPORT,
+        ));
+    }
+    if now != 15 {
+        return Err((
+            format!("total went from 10 to 15, but report got {now}"),
+            HINT_VALUE,
+        ));
+    }
+
+    // Ten threads at once: each report must show its own update's total,
+    // so the reports are exactly 5, 10, 15, ... with no value twice.
+    let (threads, updates) = (10, 200);
+    let many = run_within("ten threads", LIMIT, move || {
+        let total = Mutex::new(0);
+        let reports = Mutex::new(Vec::new());
+        let start = Barrier::new(threads);
+        thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    start.wait();
+                    for _ in 0..updates {
+                        update_total(&total, 5, &|now| {
+                            reports.lock().unwrap().push(now);
+                            // Reporting is slow: let other threads run.
+                            thread::yield_now();
+                        });
+                    }
+                });
+            }
+        });
+        let total = total.into_inner().unwrap_or_else(|e| e.into_inner());
+        (total, reports.into_inner().unwrap())
+    });
+    let Ok((total, mut reports)) = many else {
+        return Err((
+            format!("{threads} threads calling update_total did not finish"),
+            HINT_STUCK,
+        ));
+    };
+    let calls = threads * updates;
+    let expected = 5 * calls as u64;
+    if total != expected {
+        return Err((
+            format!("{calls} updates of 5 gave {total}, not {expected}"),
+            "the read, the addition and the write must happen under one guard",
+        ));
+    }
+    reports.sort_unstable();
+    let wanted: Vec<u64> = (1..=calls as u64).map(|i| 5 * i).collect();
+    if reports != wanted {
+        let twice = reports.windows(2).find(|w| w[0] == w[1]);
+        let what = match twice {
+            Some(w) => format!("total {} was reported twice", w[0]),
+            None => format!("{} reports for {calls} updates", reports.len()),
+        };
+        return Err((format!("{threads} threads: {what}"), HINT_VALUE));
+    }
+    Ok(format!(
+        "the lock is free while report runs; {calls} updates from \
+         {threads} threads reported {wanted_first}..={expected}, each once",
+        wanted_first = wanted[0]
+    ))
+}
+
+const HINT_HELD_JOB: &str = "a guard created in a `while let` condition \
+     lives until the end of the loop body; pop in a statement of its own \
+     (`let job = ...;`), then process the job";
+
+const HINT_ONE_AT_A_TIME: &str = "take one job at a time, so that the \
+     other workers can take the next ones while this one is processed";
+
+/// Note one processed job. A loop that never ends would grow the list
+/// until the time limit: slow it down instead, once far too many came.
+fn record<T>(done: &Mutex<Vec<T>>, item: T) {
+    let mut done = done.lock().unwrap();
+    if done.len() < 10_000 {
+        done.push(item);
+    } else {
+        drop(done);
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Exercise 2. `worker` takes jobs from `queue` until it is empty and
+/// calls `process` on each. The queue must be unlocked while a job is
+/// processed, so that the other workers can take jobs meanwhile.
+pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
+    // One worker, five jobs: each processed once, with the queue unlocked?
+    let one = run_within("worker", LIMIT, move || {
+        let queue = Mutex::new((1..=5).collect::<Vec<u32>>());
+        let done = Mutex::new(Vec::new());
+        worker(&queue, &|job| {
+            let held = queue.try_lock().is_err();
+            record(&done, (job, held));
+        });
+        done.into_inner().unwrap()
+    });
+    let Ok(done) = one else {
+        return Err((
+            "one worker with 5 jobs did not finish".into(),
+            "pop a new job on every turn of the loop, and stop when pop() \
+             returns None; do not lock the queue twice at once",
+        ));
+    };
+    if let Some((job, _)) = done.iter().find(|(_, held)| *held) {
+        return Err((
+            format!("the queue was still locked while job {job} was processed"),
+            HINT_HELD_JOB,
+        ));
+    }
+    let mut jobs: Vec<u32> = done.iter().map(|(job, _)| *job).collect();
+    jobs.sort_unstable();
+    if jobs != [1, 2, 3, 4, 5] {
+        return Err((
+            format!("jobs 1 to 5 were queued; processed: {jobs:?}"),
+            "process every job exactly once",
+        ));
+    }
+
+    // Four workers, 200 jobs. The first two jobs processed wait (up to
+    // 1 s) until both are being processed: a second worker must be able
+    // to take a job while the first one is busy.
+    let (workers, count) = (4, 200u32);
+    let many = run_within("four workers", LIMIT, move || {
+        let queue = Mutex::new((0..count).collect::<Vec<u32>>());
+        let done = Mutex::new(Vec::new());
+        let started = AtomicUsize::new(0);
+        let alone = AtomicBool::new(false);
+        let start = Barrier::new(workers);
+        thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    start.wait();
+                    worker(&queue, &|job| {
+                        if started.fetch_add(1, Ordering::SeqCst) < 2 {
+                            let waited = Instant::now();
+                            while started.load(Ordering::SeqCst) < 2 {
+                                if waited.elapsed() > Duration::from_secs(1) {
+                                    alone.store(true, Ordering::SeqCst);
+                                    break;
+                                }
+                                thread::yield_now();
+                            }
+                        }
+                        record(&done, job);
+                    });
+                });
+            }
+        });
+        (done.into_inner().unwrap(), alone.into_inner())
+    });
+    let Ok((mut done, alone)) = many else {
+        return Err((
+            format!("{workers} workers with {count} jobs did not finish"),
+            "pop a new job on every turn of the loop, and stop when pop() \
+             returns None",
+        ));
+    };
+    if alone {
+        return Err((
+            format!(
+                "{workers} workers: while one worker processed its first \
+                 job, no other worker could take one for 1 s"
+            ),
+            HINT_ONE_AT_A_TIME,
+        ));
+    }
+    done.sort_unstable();
+    if done != (0..count).collect::<Vec<u32>>() {
+        return Err((
+            format!(
+                "{workers} workers, {count} jobs: {} processed, not each \
+                 exactly once",
+                done.len()
+            ),
+            "process every job exactly once",
+        ));
+    }
+    Ok(format!(
+        "the queue is unlocked while a job is processed; {workers} workers \
+         shared {count} jobs, each processed once"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_in_block(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+        let now = {
+            let mut t = total.lock().unwrap();
+            *t += amount;
+            *t
+        };
+        report(now);
+    }
+
+    fn report_under_guard(
+        total: &Mutex<u64>,
+        amount: u64,
+        report: &dyn Fn(u64),
+    ) {
+        let mut t = total.lock().unwrap();
+        *t += amount;
+        report(*t);
+    }
+
+    /// A common wrong fix: the re-lock in the argument is a temporary of
+    /// the statement, so the lock is held while `report` runs.
+    fn relock_in_argument(
+        total: &Mutex<u64>,
+        amount: u64,
+        report: &dyn Fn(u64),
+    ) {
+        *total.lock().unwrap() += amount;
+        report(*total.lock().unwrap());
+    }
+
+    /// Locks twice on one thread: never returns on Linux.
+    fn locks_twice(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+        let mut t = total.lock().unwrap();
+        *t += amount;
+        report(*total.lock().unwrap());
+    }
+
+    #[test]
+    fn report_total_verdicts() {
+        assert!(check_report_total(report_in_block).is_ok());
+        for wrong in [report_under_guard, relock_in_argument] {
+            let (what, hint) = check_report_total(wrong).unwrap_err();
+            assert!(what.contains("still locked"), "{what}");
+            assert_eq!(hint, HINT_HELD_REPORT);
+        }
+        let started = Instant::now();
+        let (what, hint) = check_report_total(locks_twice).unwrap_err();
+        assert!(what.contains("did not return"), "{what}");
+        assert_eq!(hint, HINT_STUCK);
+        assert!(started.elapsed() < LIMIT + Duration::from_secs(1));
+    }
+
+    fn pop_then_process(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+        loop {
+            let job = queue.lock().unwrap().pop();
+            let Some(job) = job else { break };
+            process(job);
+        }
+    }
+
+    fn held_while_processing(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+        while let Some(job) = queue.lock().unwrap().pop() {
+            process(job);
+        }
+    }
+
+    /// A wrong fix: unlocked while processing, but one worker takes all.
+    fn takes_all(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+        let jobs: Vec<u32> = queue.lock().unwrap().drain(..).collect();
+        jobs.into_iter().for_each(process);
+    }
+
+    /// A wrong fix that never takes a second job: loops forever.
+    fn pops_once(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+        let job = queue.lock().unwrap().pop();
+        while let Some(job) = job {
+            process(job);
+        }
+    }
+
+    #[test]
+    fn job_queue_verdicts() {
+        assert!(check_job_queue(pop_then_process).is_ok());
+        let (what, hint) = check_job_queue(held_while_processing).unwrap_err();
+        assert!(what.contains("still locked"), "{what}");
+        assert_eq!(hint, HINT_HELD_JOB);
+        let (what, hint) = check_job_queue(takes_all).unwrap_err();
+        assert!(what.contains("no other worker"), "{what}");
+        assert_eq!(hint, HINT_ONE_AT_A_TIME);
+        let started = Instant::now();
+        let (what, _) = check_job_queue(pops_once).unwrap_err();
+        assert!(what.contains("did not finish"), "{what}");
+        assert!(started.elapsed() < LIMIT + Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,25 @@
+//! Exercise (Scoped guards, 1): `update_total` adds to a shared total and
+//! reports the new total. Reporting is slow (it stands for printing to a
+//! terminal or a log), and it happens while the total is still locked, so
+//! every other thread waits for it. Change `update_total` so that the lock
+//! is released before `report` runs, then run
+//!
+//!     cargo run --example ex_scopes_report_total
+//!
+//! until it says PASS. Keep the signature.
+
+use std::sync::Mutex;
+
+// ANCHOR: exercise
+fn update_total(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+    let mut t = total.lock().unwrap();
+    *t += amount;
+    report(*t);
+}
+// ANCHOR_END: exercise
+
+fn main() {
+    lockbook::exercise::verdict(lockbook::scopes::check_report_total(
+        update_total,
+    ));
+}

@@ -1,0 +1,22 @@
+//! Solution to exercise 1 of "Scoped guards": the guard lives in a block
+//! that hands the new total out; `report` runs after the block, when the
+//! lock is already free.
+
+use std::sync::Mutex;
+
+// ANCHOR: solution
+fn update_total(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+    let now = {
+        let mut t = total.lock().unwrap();
+        *t += amount;
+        *t
+    }; // the guard is dropped here
+    report(now);
+}
+// ANCHOR_END: solution
+
+fn main() {
+    lockbook::exercise::verdict(lockbook::scopes::check_report_total(
+        update_total,
+    ));
+}
