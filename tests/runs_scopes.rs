@@ -55,3 +55,103 @@ fn bad_option_is_rejected() {
             .contains("--threads must be between 2 and 64")
     );
 }
+
+/// The program behind the chapter's `while let` Clippy output; its lines
+/// 5 to 7 are the ones that output quotes.
+const WHILE_LET: &str = "use std::sync::Mutex;
+
+fn main() {
+    let m = Mutex::new(vec![1, 2, 3]);
+    while let Some(job) = m.lock().unwrap().pop() {
+        println!(\"job {job}\");
+    }
+}
+";
+
+/// Run clippy-driver (the compiler behind `cargo clippy`) on `program` as
+/// `src/main.rs` of a scratch folder; its diagnostics, paths as shown.
+fn clippy(program: &str, extra: &[&str]) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "scopes-clippy-{}-{}",
+        std::process::id(),
+        extra.len()
+    ));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/main.rs"), program).unwrap();
+    let mut cmd = std::process::Command::new("clippy-driver");
+    cmd.current_dir(&dir)
+        .args(["src/main.rs", "--edition=2024", "--crate-type=bin"])
+        .args(["--emit=metadata", "-o", "main.rmeta", "--color=never"])
+        .args(book_harness::compile_fail::dependency_args())
+        .args(extra);
+    let outcome =
+        book_harness::console::run_bounded(cmd, Duration::from_secs(60))
+            .expect("clippy-driver runs (rustup component clippy)");
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome.output
+}
+
+/// The chapter's `text` blocks that start with `start`: Clippy output.
+fn shown_outputs(start: &str) -> Vec<String> {
+    let chapter = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/scoped-guards.md"),
+    )
+    .unwrap();
+    chapter
+        .split("```text\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(b, _)| b))
+        .filter(|b| b.starts_with(start))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The output a real run printed starts with the lines shown; a shown line
+/// ending in `...` was cut there and matches any line it begins.
+fn assert_shown(shown: &str, real: &str) {
+    let real: Vec<&str> = real.lines().map(str::trim_end).collect();
+    for (i, line) in shown.lines().enumerate() {
+        let got = real.get(i).copied().unwrap_or("<no line>");
+        let ok = match line.strip_suffix("...") {
+            Some(cut) => got.starts_with(cut.trim_end()),
+            None => got == line,
+        };
+        assert!(
+            ok,
+            "src/scoped-guards.md shows Clippy output that Clippy does not \
+             print (line {}):\n  shown: {line}\n  real:  {got}\n--- real \
+             output:\n{}",
+            i + 1,
+            real.join("\n")
+        );
+    }
+}
+
+/// The Clippy output shown in "Lints that catch these mistakes" is what
+/// this toolchain's Clippy prints for the same code.
+#[test]
+fn clippy_output_in_the_chapter_is_real() {
+    let chapter = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/scoped-guards.md"),
+    )
+    .unwrap();
+    // The parking_lot `let _ =` program is the rust block right above.
+    let before = chapter.split("```text\nerror: non-binding").next().unwrap();
+    let program = before
+        .rsplit_once("```rust\n")
+        .and_then(|(_, b)| b.split_once("```"))
+        .map(|(b, _)| b)
+        .expect("a rust block above the first Clippy output");
+    assert!(program.contains("let _ = m.lock();"), "{program}");
+
+    let let_underscore = shown_outputs("error: non-binding");
+    let scrutinee = shown_outputs("warning: temporary with significant");
+    assert_eq!((let_underscore.len(), scrutinee.len()), (1, 1));
+    assert_shown(&let_underscore[0], &clippy(program, &[]));
+    assert_shown(
+        &scrutinee[0],
+        &clippy(WHILE_LET, &["-W", "clippy::significant_drop_in_scrutinee"]),
+    );
+}

@@ -56,7 +56,6 @@ pub(crate) fn rustc(
 ) -> Result<Option<String>, String> {
     let source = dir.join("main.rs");
     std::fs::write(&source, code).map_err(|e| e.to_string())?;
-    let deps = crate::console::examples_dir().with_file_name("deps");
     // Not $RUSTC: in the tests that is skeptic's wrapper (tools/snippet-rustc).
     let mut cmd = Command::new("rustc");
     cmd.arg(&source)
@@ -68,13 +67,7 @@ pub(crate) fn rustc(
         cmd.args(["--emit=metadata", "-o"])
             .arg(dir.join("main.rmeta"));
     }
-    cmd.arg("-L").arg(format!("dependency={}", deps.display()));
-    for name in CRATES {
-        if let Some(rlib) = newest_rlib(&deps, name) {
-            cmd.arg("--extern")
-                .arg(format!("{name}={}", rlib.display()));
-        }
-    }
+    cmd.args(dependency_args());
     let outcome = run_bounded(cmd, COMPILE_LIMIT)
         .map_err(|e| format!("cannot run rustc: {e}"))?;
     match outcome.exit_code {
@@ -82,6 +75,21 @@ pub(crate) fn rustc(
         Some(0) => Ok(None),
         Some(_) => Ok(Some(outcome.output)),
     }
+}
+
+/// The rustc arguments that let a block use the book's dependencies (as
+/// built by this `cargo test`): `-L dependency=...` and one `--extern` each.
+pub fn dependency_args() -> Vec<String> {
+    let deps = crate::console::examples_dir().with_file_name("deps");
+    let mut args =
+        vec!["-L".to_owned(), format!("dependency={}", deps.display())];
+    for name in CRATES {
+        if let Some(rlib) = newest_rlib(&deps, name) {
+            args.push("--extern".to_owned());
+            args.push(format!("{name}={}", rlib.display()));
+        }
+    }
+    args
 }
 
 fn newest_rlib(deps: &Path, name: &str) -> Option<std::path::PathBuf> {
