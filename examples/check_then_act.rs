@@ -21,6 +21,7 @@ fn buy_ticket(tickets_left: &Mutex<i64>, unlucky_timing: &Barrier) -> bool {
 // ANCHOR_END: buy
 
 fn main() {
+    lockbook::cli::no_options("Check-then-act");
     // ANCHOR: main
     let tickets_left = Mutex::new(1);
     let unlucky_timing = Barrier::new(2);

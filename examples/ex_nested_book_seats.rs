@@ -32,5 +32,6 @@ fn book(seats: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Locking across functions, 2)");
     lockbook::exercise::verdict(lockbook::nested::check_book(book));
 }

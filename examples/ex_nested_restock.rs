@@ -30,5 +30,6 @@ fn restock(store: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Locking across functions, 1)");
     lockbook::exercise::verdict(lockbook::nested::check_restock(restock));
 }

@@ -26,5 +26,8 @@ fn restock(store: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
 // ANCHOR_END: solution
 
 fn main() {
+    lockbook::cli::no_options(
+        "Solution to exercise 1 of \"Locking across functions\"",
+    );
     lockbook::exercise::verdict(lockbook::nested::check_restock(restock));
 }

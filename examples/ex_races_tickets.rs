@@ -22,5 +22,6 @@ fn buy_ticket(tickets_left: &Mutex<i64>) -> bool {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Race conditions, 2)");
     lockbook::exercise::verdict(lockbook::races::check_tickets(buy_ticket));
 }

@@ -16,5 +16,6 @@ fn buy_ticket(tickets_left: &Mutex<i64>) -> bool {
 // ANCHOR_END: solution
 
 fn main() {
+    lockbook::cli::no_options("Solution to exercise 2 of \"Race conditions\"");
     lockbook::exercise::verdict(lockbook::races::check_tickets(buy_ticket));
 }

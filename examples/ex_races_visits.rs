@@ -17,5 +17,6 @@ fn record_visit(visits: &AtomicU64) {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Race conditions, 1)");
     lockbook::exercise::verdict(lockbook::races::check_visits(record_visit));
 }

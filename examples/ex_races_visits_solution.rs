@@ -10,5 +10,6 @@ fn record_visit(visits: &AtomicU64) {
 // ANCHOR_END: solution
 
 fn main() {
+    lockbook::cli::no_options("Solution to exercise 1 of \"Race conditions\"");
     lockbook::exercise::verdict(lockbook::races::check_visits(record_visit));
 }

@@ -19,5 +19,6 @@ fn worker(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Scoped guards, 2)");
     lockbook::exercise::verdict(lockbook::scopes::check_job_queue(worker));
 }

@@ -15,5 +15,6 @@ fn worker(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
 // ANCHOR_END: solution
 
 fn main() {
+    lockbook::cli::no_options("Solution to exercise 2 of \"Scoped guards\"");
     lockbook::exercise::verdict(lockbook::scopes::check_job_queue(worker));
 }

@@ -19,6 +19,7 @@ fn update_total(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
 // ANCHOR_END: exercise
 
 fn main() {
+    lockbook::cli::no_options("Exercise (Scoped guards, 1)");
     lockbook::exercise::verdict(lockbook::scopes::check_report_total(
         update_total,
     ));

@@ -34,6 +34,7 @@ const CAUSE: &str = "update_total(-1) returned early, before `LOCK.unlock`: \
     waits forever (a guard would have released it on the return)";
 
 fn main() {
+    lockbook::cli::no_options("The raw acquire/release API, with no guard");
     // ANCHOR: main
     println!("update_total(5)  -> {:?}", update_total(5));
     println!("update_total(-1) -> {:?}", update_total(-1));

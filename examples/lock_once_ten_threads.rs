@@ -44,6 +44,9 @@ fn main_task(id: usize) {
 // ANCHOR_END: functions
 
 fn main() {
+    lockbook::cli::no_options(
+        "Python's last program without a re-entrant lock",
+    );
     let start = Barrier::new(10);
     thread::scope(|s| {
         for id in 1..=10 {

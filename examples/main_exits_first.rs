@@ -8,6 +8,9 @@ use std::thread;
 use std::time::Duration;
 
 fn main() {
+    lockbook::cli::no_options(
+        "When `main` returns, the whole process ends, and threads that are still running are stopped where they are",
+    );
     // ANCHOR: main
     thread::spawn(|| {
         thread::sleep(Duration::from_millis(300)); // the work takes a while

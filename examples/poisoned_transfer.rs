@@ -27,6 +27,9 @@ fn transfer(accounts: &Mutex<Accounts>, amount: i64) {
 // ANCHOR_END: transfer
 
 fn main() {
+    lockbook::cli::no_options(
+        "A panic while a guard is held poisons the mutex",
+    );
     // ANCHOR: main
     let accounts = Mutex::new(Accounts { alice: 50, bob: 50 });
     thread::scope(|s| {

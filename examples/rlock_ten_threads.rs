@@ -50,6 +50,7 @@ fn main_task(id: usize) {
 // ANCHOR_END: functions
 
 fn main() {
+    lockbook::cli::no_options("Python's last program with a re-entrant lock");
     // ANCHOR: main
     let start = Barrier::new(10);
     thread::scope(|s| {

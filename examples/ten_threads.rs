@@ -23,6 +23,7 @@ fn update_total(id: usize, amount: u64) {
 // ANCHOR_END: update
 
 fn main() {
+    lockbook::cli::no_options("The Python lesson's last program, in Rust");
     // ANCHOR: main
     let threads: Vec<_> = (0..10)
         .map(|id| thread::spawn(move || update_total(id, 5)))

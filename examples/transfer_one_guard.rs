@@ -83,6 +83,7 @@ fn audit(bank: &Mutex<Bank>, expected: u64) {
 }
 
 fn main() {
+    lockbook::cli::no_options("The fix for `transfer_two_calls`");
     let bank = Mutex::new(Bank {
         balances: BTreeMap::from([("alice", 100), ("bob", 0)]),
     });

@@ -45,6 +45,7 @@ transfer() holds the bank's Mutex, and withdraw() locks it again.
   It does not panic.";
 
 fn main() {
+    lockbook::cli::no_options("The tempting fix for `transfer_two_calls`");
     let bank = Arc::new(Mutex::new(Bank {
         balances: BTreeMap::from([("alice", 100), ("bob", 0)]),
     }));

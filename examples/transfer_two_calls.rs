@@ -82,6 +82,9 @@ fn audit(bank: &Mutex<Bank>, expected: u64) {
 // ANCHOR_END: auditor
 
 fn main() {
+    lockbook::cli::no_options(
+        "Two calls, each safe, are not one safe operation",
+    );
     let bank = Mutex::new(Bank {
         balances: BTreeMap::from([("alice", 100), ("bob", 0)]),
     });

@@ -152,6 +152,29 @@ fn every_example_ends_within_five_seconds() {
     }
 }
 
+/// Every example answers `--help` with its usage and refuses an argument it
+/// does not know with one `error:` line and exit code 2, before it starts.
+#[test]
+fn every_example_has_help_and_refuses_unknown_arguments() {
+    for name in example_names() {
+        let help = run(&name, &["--help"], Duration::from_secs(5));
+        assert_eq!(help.exit_code, Some(0), "{name} --help:\n{}", help.output);
+        assert!(
+            help.output
+                .contains(&format!("usage: cargo run --example {name}")),
+            "{name} --help:\n{}",
+            help.output
+        );
+        let bad = run(&name, &["--bogus"], Duration::from_secs(5));
+        assert_eq!(bad.exit_code, Some(2), "{name} --bogus:\n{}", bad.output);
+        assert!(
+            bad.output.starts_with("error: unknown argument `--bogus`"),
+            "{name} --bogus:\n{}",
+            bad.output
+        );
+    }
+}
+
 /// Every `ex_*` example is an exercise starter with an `ex_*_solution`.
 #[test]
 fn exercise_starters_fail_and_solutions_pass() {

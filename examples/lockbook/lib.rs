@@ -79,6 +79,11 @@ pub mod cli {
 
     /// The usage text for `program`.
     pub fn usage(program: &str, about: &str, opts: &[Opt]) -> String {
+        if opts.is_empty() {
+            return format!(
+                "{about}\n\nusage: cargo run --example {program} (no options)\n"
+            );
+        }
         let mut text = format!(
             "{about}\n\nusage: cargo run --example {program} -- [OPTIONS]\n"
         );
@@ -93,6 +98,12 @@ pub mod cli {
             );
         }
         text
+    }
+
+    /// For a program without options: `--help` prints `about` and exits 0;
+    /// any argument is refused with exit code 2, rather than ignored.
+    pub fn no_options(about: &str) {
+        parse(about, []);
     }
 
     /// Parse the program's own arguments; print usage and exit on `--help`
