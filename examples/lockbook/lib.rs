@@ -351,8 +351,12 @@ pub mod races {
 }
 
 // The checks behind each chapter's exercises, one file per chapter.
+pub mod costs;
+pub mod deadlocks;
 pub mod guards;
 pub mod nested;
+pub mod primitives;
 pub mod reentrant;
 pub mod scopes;
+pub mod testing;
 pub mod threads;

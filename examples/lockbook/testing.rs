@@ -1,0 +1,1 @@
+//! The checks behind the exercises of the chapter "testing".
