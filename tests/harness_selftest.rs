@@ -23,6 +23,7 @@ const PARTS: &[&str] = &[
     "src",
     "examples",
     "tests",
+    "benches",
     "theme",
     "tools",
 ];
