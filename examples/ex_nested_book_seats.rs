@@ -5,8 +5,9 @@
 //!
 //!     cargo run --example ex_nested_book_seats
 //!
-//! until it says PASS. Keep the signatures, and keep `meanwhile()` between
-//! the check and the booking: that is when another customer tries to book.
+//! until it says PASS. Keep the signature of `book` (`free_seats` may take
+//! `&Seats` or `&mut Seats` instead), and keep `meanwhile()` between the
+//! check and the booking: that is when another customer tries to book.
 
 use std::sync::Mutex;
 

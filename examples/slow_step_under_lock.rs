@@ -82,9 +82,9 @@ fn main() {
     let [threads, millis] = cli::parse(
         "Count the threads inside a slow report, under the lock and after it.",
         [
-            Opt::new("threads", 4, "threads, each adding once").range(2, 64),
+            Opt::new("threads", 4, "threads, each adding once").range(2, 16),
             Opt::new("millis", 50, "how long one report takes, in ms")
-                .range(1, 200),
+                .range(1, 100),
         ],
     );
     let pause = Duration::from_millis(millis);

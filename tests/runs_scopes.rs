@@ -52,7 +52,7 @@ fn bad_option_is_rejected() {
     assert!(
         outcome
             .output
-            .contains("--threads must be between 2 and 64")
+            .contains("--threads must be between 2 and 16")
     );
 }
 

@@ -103,7 +103,7 @@ where
             "a function that holds the guard calls a helper that calls lock() \
              on the same Mutex; std's Mutex is not re-entrant, so that second \
              lock() never returns. Lock once, at the top, and pass the guarded \
-             value (`&mut`) to the helpers",
+             value to the helpers, as `&T` or `&mut T`",
         )),
     }
 }
