@@ -1,1 +1,221 @@
-//! The checks behind the exercises of the chapter "testing".
+//! The checks behind the exercises of the chapter "Testing concurrent
+//! code". The exercises run their tests under shuttle's exhaustive scheduler
+//! (shuttle is a dev-dependency, so each exercise file holds its own short
+//! search); these checks run each search with a time limit, catch its
+//! failure, and turn the result into PASS or FAIL with a hint.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use crate::watchdog;
+
+/// A search of every schedule of one test: it adds 1 to the counter it is
+/// given at the start of each schedule, panics (as the test did) at the
+/// first schedule that fails, and returns how many schedules it ran.
+pub type Search = fn(&'static AtomicUsize) -> usize;
+
+/// How a search ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Searched {
+    /// Every schedule passed.
+    Passed { schedules: usize },
+    /// Schedule number `schedule` failed with `message`.
+    Failed { schedule: usize, message: String },
+    /// The search was still running after the limit.
+    TimedOut { limit: Duration },
+}
+
+/// The thread a search runs on; its panics are not printed.
+const SEARCH_THREAD: &str = "search";
+
+/// The time one search may take.
+pub const SEARCH_LIMIT: Duration = Duration::from_secs(5);
+
+/// Run `search` on its own thread, at most [`SEARCH_LIMIT`]. Its panics
+/// are caught and not printed: the checks print the message.
+pub fn run_search(search: Search) -> Searched {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if thread::current().name() != Some(SEARCH_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+    let counter: &'static AtomicUsize = Box::leak(Box::default());
+    let outcome =
+        watchdog::run_within(SEARCH_THREAD, SEARCH_LIMIT, move || {
+            panic::catch_unwind(AssertUnwindSafe(|| search(counter)))
+        });
+    match outcome {
+        Ok(Ok(schedules)) => Searched::Passed { schedules },
+        Ok(Err(payload)) => Searched::Failed {
+            schedule: counter.load(Ordering::SeqCst),
+            message: panic_message(payload.as_ref()),
+        },
+        Err(_) => Searched::TimedOut {
+            limit: SEARCH_LIMIT,
+        },
+    }
+}
+
+/// The text of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(a panic without a message)");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+type Verdict = Result<String, (String, &'static str)>;
+
+const SPIN_HINT: &str = "a search of every schedule must end: a loop that \
+    waits for another thread without making progress itself can run \
+    forever; retry a compare_exchange only when it failed";
+
+/// Exercise 1: `take_seat` under every schedule of two buyers racing for
+/// one seat (not oversold), then for two seats (nobody is turned away while
+/// a seat is free).
+pub fn check_seats(oversell: Search, turned_away: Search) -> Verdict {
+    let rounds: [(Search, &str, &'static str); 2] = [
+        (
+            oversell,
+            "2 buyers, 1 seat",
+            "checking (any seat free?) and taking (fetch_sub) are two steps; \
+             another buyer can take the last seat in between. Make \
+             check-and-take one atomic step: compare_exchange in a loop",
+        ),
+        (
+            turned_away,
+            "2 buyers, 2 seats",
+            "a buyer whose compare_exchange fails was only unlucky: another \
+             buyer took a seat first. Read the new value and try again while \
+             a seat is free (fetch_update does the loop for you)",
+        ),
+    ];
+    let mut total = 0;
+    for (search, round, hint) in rounds {
+        match run_search(search) {
+            Searched::Passed { schedules } => total += schedules,
+            Searched::Failed { schedule, message } => {
+                return Err((
+                    format!("{round}, schedule {schedule}: {message}"),
+                    hint,
+                ));
+            }
+            Searched::TimedOut { limit } => {
+                return Err((
+                    format!("{round}: the search ran longer than {limit:?}"),
+                    SPIN_HINT,
+                ));
+            }
+        }
+    }
+    Ok(format!(
+        "all {total} schedules of two buyers: no seat sold twice, nobody \
+         turned away while a seat was free"
+    ))
+}
+
+/// Exercise 2: the learner's model test must fail on a racy deposit
+/// (load, then store) and pass on a correct one (`fetch_add`).
+pub fn check_deposit_test(on_racy: Search, on_correct: Search) -> Verdict {
+    let caught = match run_search(on_racy) {
+        Searched::Failed { schedule, message } => {
+            format!("schedule {schedule} ({message})")
+        }
+        Searched::Passed { schedules: 1 } => {
+            return Err((
+                "your test passed on a deposit that loses money: it has only \
+                 one schedule"
+                    .to_owned(),
+                "nothing in your test can run in another order: a thread \
+                 joined before the next one is spawned has already finished. \
+                 Spawn both threads first, then join both, then assert the \
+                 balance",
+            ));
+        }
+        Searched::Passed { schedules } => {
+            return Err((
+                format!(
+                    "your test passed all {schedules} schedules of a deposit \
+                     that loses money"
+                ),
+                "the deposits can overlap, but the test does not notice the \
+                 lost one: after joining both threads, assert that the \
+                 balance is exactly 20",
+            ));
+        }
+        Searched::TimedOut { limit } => {
+            return Err((
+                format!("on the racy deposit, the search ran over {limit:?}"),
+                "keep the test small: two threads, one deposit each, then \
+                 one assert",
+            ));
+        }
+    };
+    match run_search(on_correct) {
+        Searched::Passed { schedules } => Ok(format!(
+            "your test caught the racy deposit in {caught} and passed all \
+             {schedules} schedules of the correct one"
+        )),
+        Searched::Failed { schedule, message } => Err((
+            format!(
+                "your test failed schedule {schedule} of a correct deposit \
+                 (fetch_add): {message}"
+            ),
+            "a test that fails on correct code proves nothing either: use \
+             shuttle's thread and Arc (std threads are invisible to the \
+             search), join every thread, and expect 20",
+        )),
+        Searched::TimedOut { limit } => Err((
+            format!("on the correct deposit, the search ran over {limit:?}"),
+            "keep the test small: two threads, one deposit each, then one \
+             assert",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passes(counter: &'static AtomicUsize) -> usize {
+        counter.fetch_add(3, Ordering::SeqCst);
+        3
+    }
+
+    fn fails(counter: &'static AtomicUsize) -> usize {
+        counter.fetch_add(2, Ordering::SeqCst);
+        panic!("total 1\nexpected 2");
+    }
+
+    #[test]
+    fn searches_are_judged() {
+        assert_eq!(run_search(passes), Searched::Passed { schedules: 3 });
+        assert_eq!(
+            run_search(fails),
+            Searched::Failed {
+                schedule: 2,
+                message: "total 1 expected 2".into()
+            }
+        );
+        assert!(check_deposit_test(fails, passes).is_ok());
+        let (what, _) = check_deposit_test(passes, passes).unwrap_err();
+        assert!(what.contains("passed all 3 schedules"), "{what}");
+        let (what, _) = check_deposit_test(fails, fails).unwrap_err();
+        assert!(what.contains("failed schedule 2 of a correct"), "{what}");
+        let (what, _) = check_seats(passes, fails).unwrap_err();
+        assert!(what.starts_with("2 buyers, 2 seats, schedule 2"), "{what}");
+    }
+}

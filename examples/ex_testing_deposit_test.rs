@@ -1,0 +1,62 @@
+//! Exercise (Testing concurrent code, 2): write the model test. The check
+//! runs `deposit_test` under every schedule that shuttle can make, once with
+//! a racy deposit (it must fail) and once with a correct one (it must pass).
+//! Change `deposit_test`, then run
+//!
+//!     cargo run --example ex_testing_deposit_test
+//!
+//! until it says PASS. The types are shuttle's: `Arc`, `thread` and
+//! `AtomicU64` below are the ones its search controls.
+
+use std::sync::atomic::AtomicUsize;
+
+use shuttle::scheduler::DfsScheduler;
+use shuttle::sync::Arc;
+use shuttle::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use shuttle::thread;
+use shuttle::{Config, FailurePersistence, Runner};
+
+// ANCHOR: exercise
+/// Two deposits of 10 into one empty account from two threads: the balance
+/// must end at 20, whatever the schedule.
+fn deposit_test(deposit: fn(&AtomicU64, u64)) {
+    let balance = Arc::new(AtomicU64::new(0));
+    for _ in 0..2 {
+        let balance = Arc::clone(&balance);
+        thread::spawn(move || deposit(&balance, 10)).join().unwrap();
+    }
+    assert_eq!(balance.load(SeqCst), 20);
+}
+// ANCHOR_END: exercise
+
+/// Loses a deposit when another one comes between its load and its store.
+fn racy_deposit(balance: &AtomicU64, amount: u64) {
+    let current = balance.load(SeqCst);
+    balance.store(current + amount, SeqCst);
+}
+
+fn correct_deposit(balance: &AtomicU64, amount: u64) {
+    balance.fetch_add(amount, SeqCst);
+}
+
+/// Every schedule of `deposit_test(deposit)`, counted.
+fn search(
+    counter: &'static AtomicUsize,
+    deposit: fn(&AtomicU64, u64),
+) -> usize {
+    let mut config = Config::new();
+    config.failure_persistence = FailurePersistence::None;
+    let runner = Runner::new(DfsScheduler::new(None, false), config);
+    runner.run(move || {
+        counter.fetch_add(1, SeqCst);
+        deposit_test(deposit);
+    })
+}
+
+fn main() {
+    lockbook::cli::no_options("Exercise (Testing concurrent code, 2)");
+    lockbook::exercise::verdict(lockbook::testing::check_deposit_test(
+        |counter| search(counter, racy_deposit),
+        |counter| search(counter, correct_deposit),
+    ));
+}
