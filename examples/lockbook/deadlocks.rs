@@ -1,1 +1,648 @@
-//! The checks behind the exercises of the chapter "deadlocks".
+//! The checks behind the exercises of the chapter "Deadlocks between
+//! locks". The learner's code locks [`Account`]s and [`Fork`]s: Mutexes
+//! that note, in a table the check can read, which thread holds and which
+//! waits for each lock. They can also hold every thread right after its
+//! first lock until all have one (a "meet-up", with a time limit), which
+//! turns a lock-ordering bug into a deadlock on every run. The learner's
+//! code runs under [`watchdog::run_within`], so a deadlock becomes a FAIL
+//! that names the threads and the locks, not a hang.
+
+use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::watchdog;
+
+/// What failed, and a hint.
+type Failure = (String, &'static str);
+type Verdict = Result<String, Failure>;
+
+/// What one thread holds and waits for, and what it did.
+#[derive(Default, Clone)]
+struct ThreadState {
+    holds: Vec<usize>,
+    waits_for: Option<usize>,
+    /// Locks taken, and the most held at once, since the last reset.
+    taken: usize,
+    most_held: usize,
+    /// Whether it has been to the meet-up.
+    met: bool,
+    meals: u64,
+    bad_meal: Option<String>,
+}
+
+/// Holds threads after their first lock until `of` of them got there, or
+/// `patience` passed.
+struct MeetUp {
+    arrived: Mutex<usize>,
+    all_here: Condvar,
+    of: usize,
+    patience: Duration,
+}
+
+/// The locks of one check, and what every thread does with them.
+struct Table {
+    kind: &'static str,
+    threads: Mutex<BTreeMap<String, ThreadState>>,
+    meet_up: Option<MeetUp>,
+}
+
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Table {
+    fn new(kind: &'static str, meet_up: Option<(usize, Duration)>) -> Table {
+        Table {
+            kind,
+            threads: Mutex::new(BTreeMap::new()),
+            meet_up: meet_up.map(|(of, patience)| MeetUp {
+                arrived: Mutex::new(0),
+                all_here: Condvar::new(),
+                of,
+                patience,
+            }),
+        }
+    }
+
+    fn update<R>(&self, change: impl FnOnce(&mut ThreadState) -> R) -> R {
+        let me = thread::current().name().unwrap_or("?").to_owned();
+        change(lock_ignoring_poison(&self.threads).entry(me).or_default())
+    }
+
+    fn snapshot(&self) -> BTreeMap<String, ThreadState> {
+        lock_ignoring_poison(&self.threads).clone()
+    }
+
+    /// Wait at the meet-up, once per thread.
+    fn meet(&self) {
+        let Some(meet) = &self.meet_up else { return };
+        let first_time = self.update(|s| !std::mem::replace(&mut s.met, true));
+        if !first_time {
+            return;
+        }
+        let mut arrived = lock_ignoring_poison(&meet.arrived);
+        *arrived += 1;
+        meet.all_here.notify_all();
+        let deadline = Instant::now() + meet.patience;
+        while *arrived < meet.of {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            arrived = meet
+                .all_here
+                .wait_timeout(arrived, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// "`t` holds account 1, waits for account 2" for each blocked thread.
+    fn blocked_threads(&self) -> Vec<String> {
+        let kind = self.kind;
+        self.snapshot()
+            .iter()
+            .filter_map(|(name, s)| {
+                let wanted = s.waits_for?;
+                let held: Vec<String> =
+                    s.holds.iter().map(|h| format!("{kind} {h}")).collect();
+                let held = if held.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    held.join(" and ")
+                };
+                Some(format!(
+                    "thread `{name}` holds {held}, waits for {kind} {wanted}"
+                ))
+            })
+            .collect()
+    }
+
+    /// Do the blocked threads wait for each other in a cycle?
+    fn has_cycle(&self) -> bool {
+        let threads = self.snapshot();
+        let holder =
+            |lock: usize| threads.iter().find(|(_, s)| s.holds.contains(&lock));
+        threads.iter().any(|(start, s)| {
+            let mut wanted = s.waits_for;
+            for _ in 0..threads.len() {
+                let Some((name, state)) = wanted.and_then(holder) else {
+                    return false;
+                };
+                if name == start {
+                    return true;
+                }
+                wanted = state.waits_for;
+            }
+            false
+        })
+    }
+}
+
+/// A Mutex that notes who holds it and who waits for it.
+pub struct Tracked<T> {
+    /// The lock's number: accounts 1, 2, ...; forks 0 to 4.
+    pub id: usize,
+    value: Mutex<T>,
+    table: Arc<Table>,
+}
+
+/// A bank account: its balance behind a tracked Mutex.
+pub type Account = Tracked<i64>;
+/// A fork on the philosophers' table.
+pub type Fork = Tracked<()>;
+
+/// The guard of a [`Tracked`] lock; dereferences to the value.
+pub struct Held<'a, T> {
+    guard: MutexGuard<'a, T>,
+    lock: &'a Tracked<T>,
+}
+
+impl<T> Tracked<T> {
+    fn new(id: usize, value: T, table: &Arc<Table>) -> Tracked<T> {
+        Tracked {
+            id,
+            value: Mutex::new(value),
+            table: Arc::clone(table),
+        }
+    }
+
+    /// Waits until this thread holds the lock, like `Mutex::lock`.
+    pub fn lock(&self) -> Held<'_, T> {
+        let id = self.id;
+        let held_before = self.table.update(|s| {
+            s.waits_for = Some(id);
+            s.holds.len()
+        });
+        let guard = lock_ignoring_poison(&self.value);
+        self.table.update(|s| {
+            s.waits_for = None;
+            s.holds.push(id);
+            s.taken += 1;
+            s.most_held = s.most_held.max(s.holds.len());
+        });
+        if held_before == 0 {
+            self.table.meet();
+        }
+        Held { guard, lock: self }
+    }
+}
+
+impl<T> Tracked<T> {
+    /// Like parking_lot's `try_lock_for`: the guard, or `None` if the lock
+    /// was not free within `patience`. A timed wait is not noted as
+    /// waiting: it ends by itself.
+    pub fn try_lock_for(&self, patience: Duration) -> Option<Held<'_, T>> {
+        let deadline = Instant::now() + patience;
+        let guard = loop {
+            match self.value.try_lock() {
+                Ok(guard) => break guard,
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    break p.into_inner();
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_micros(200));
+        };
+        let id = self.id;
+        let held_before = self.table.update(|s| {
+            s.holds.push(id);
+            s.taken += 1;
+            s.most_held = s.most_held.max(s.holds.len());
+            s.holds.len() - 1
+        });
+        if held_before == 0 {
+            self.table.meet();
+        }
+        Some(Held { guard, lock: self })
+    }
+}
+
+impl<T> Drop for Held<'_, T> {
+    fn drop(&mut self) {
+        let id = self.lock.id;
+        self.lock.table.update(|s| s.holds.retain(|&h| h != id));
+    }
+}
+
+impl<T> Deref for Held<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for Held<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+/// Spawn `f` on a thread named `name` in scope `s`.
+fn spawn_named<'s, R: Send + 's>(
+    s: &'s thread::Scope<'s, '_>,
+    name: String,
+    f: impl FnOnce() -> R + Send + 's,
+) -> thread::ScopedJoinHandle<'s, R> {
+    thread::Builder::new()
+        .name(name)
+        .spawn_scoped(s, f)
+        .expect("spawn a thread")
+}
+
+// ----------------------------------------------------------------------
+// Exercise 1: transfers that cannot deadlock.
+
+const TRANSFER_HINT: &str = "each transfer locks `from` first, so two \
+     transfers in opposite directions lock the same two accounts in opposite \
+     orders; lock the account with the lower id first, whichever way the \
+     money moves";
+
+/// Run `transfer` on this thread, noting whether it held both accounts
+/// at once.
+fn checked_transfer(
+    transfer: fn(&Account, &Account, i64),
+    from: &Account,
+    to: &Account,
+    amount: i64,
+) -> Result<(), Failure> {
+    from.table.update(|s| (s.taken, s.most_held) = (0, 0));
+    transfer(from, to, amount);
+    let (taken, most_held) = from.table.update(|s| (s.taken, s.most_held));
+    if taken >= 2 && most_held < 2 {
+        return Err((
+            format!(
+                "transfer(account {}, account {}, {amount}) released one \
+                 account before it locked the other: in between, another \
+                 thread could see the money in neither account",
+                from.id, to.id
+            ),
+            "hold both guards until the money has moved: take both locks \
+             (lower id first), then change both balances",
+        ));
+    }
+    Ok(())
+}
+
+/// Phase 1: `transfer(1 -> 2)` and `transfer(2 -> 1)` at once, each held
+/// after its first lock until both have one (or 300 ms passed).
+fn opposite_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
+    let table =
+        Arc::new(Table::new("account", Some((2, Duration::from_millis(300)))));
+    let accounts =
+        Arc::new([Account::new(1, 100, &table), Account::new(2, 100, &table)]);
+    let shared = Arc::clone(&accounts);
+    let outcome =
+        watchdog::run_within("transfers", Duration::from_secs(2), move || {
+            let [one, two] = &*shared;
+            thread::scope(|s| {
+                let a = spawn_named(s, "transfer-1-to-2".into(), || {
+                    checked_transfer(transfer, one, two, 10)
+                });
+                let b = spawn_named(s, "transfer-2-to-1".into(), || {
+                    checked_transfer(transfer, two, one, 3)
+                });
+                a.join().unwrap().and(b.join().unwrap())
+            })
+        });
+    match outcome {
+        Err(waited) if table.has_cycle() => Err((
+            format!(
+                "deadlock after {:.1} s: {}",
+                waited.as_secs_f64(),
+                table.blocked_threads().join("; ")
+            ),
+            TRANSFER_HINT,
+        )),
+        Err(waited) => Err((
+            format!(
+                "transfers still blocked after {:.1} s: {}",
+                waited.as_secs_f64(),
+                table.blocked_threads().join("; ")
+            ),
+            TRANSFER_HINT,
+        )),
+        Ok(Err(failure)) => Err(failure),
+        Ok(Ok(())) => {
+            let balances = accounts.each_ref().map(|a| *a.lock());
+            if balances != [93, 107] {
+                return Err((
+                    format!(
+                        "after moving 10 from account 1 to 2 and 3 back, the \
+                         balances are {balances:?}, not [93, 107]"
+                    ),
+                    "take 'amount' from `from` and add it to `to`",
+                ));
+            }
+            Ok("opposite transfers, each holding one lock first".into())
+        }
+    }
+}
+
+/// Phase 2: `transfer(a, a, 10)` must return and change nothing.
+fn self_transfer(transfer: fn(&Account, &Account, i64)) -> Verdict {
+    let table = Arc::new(Table::new("account", None));
+    let account = Arc::new(Account::new(1, 100, &table));
+    let shared = Arc::clone(&account);
+    let outcome = watchdog::run_within(
+        "transfer-1-to-1",
+        Duration::from_secs(1),
+        move || transfer(&shared, &shared, 10),
+    );
+    if outcome.is_err() {
+        return Err((
+            "transfer(account 1, account 1, 10) never returned: it waits for \
+             a lock it already holds"
+                .into(),
+            "when `from` and `to` are the same account there is nothing to \
+             move: return before locking (std's Mutex is not re-entrant)",
+        ));
+    }
+    let balance = *account.lock();
+    if balance != 100 {
+        return Err((
+            format!("transfer(account 1, account 1, 10) left it at {balance}"),
+            "moving money from an account to itself changes nothing",
+        ));
+    }
+    Ok("a transfer to the same account".into())
+}
+
+/// Phase 3: 4 threads x 500 transfers among 4 accounts, both directions.
+fn many_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
+    let table = Arc::new(Table::new("account", None));
+    let accounts: Arc<Vec<Account>> =
+        Arc::new((1..=4).map(|id| Account::new(id, 100, &table)).collect());
+    let shared = Arc::clone(&accounts);
+    let outcome =
+        watchdog::run_within("transfers", Duration::from_secs(3), move || {
+            let start = Barrier::new(4);
+            thread::scope(|s| {
+                let workers: Vec<_> = (0..4)
+                    .map(|t| {
+                        let (accounts, start) = (&shared, &start);
+                        spawn_named(s, format!("worker-{t}"), move || {
+                            start.wait();
+                            for i in 0..500 {
+                                let from = &accounts[(t + i) % 4];
+                                let to = &accounts[(t + 3 * i + 1) % 4];
+                                if from.id != to.id {
+                                    checked_transfer(transfer, from, to, 1)?;
+                                }
+                            }
+                            Ok(())
+                        })
+                    })
+                    .collect();
+                workers.into_iter().try_for_each(|w| w.join().unwrap())
+            })
+        });
+    match outcome {
+        Err(waited) => Err((
+            format!(
+                "2000 transfers among 4 accounts: still blocked after {:.1} \
+                 s: {}",
+                waited.as_secs_f64(),
+                table.blocked_threads().join("; ")
+            ),
+            "every thread must take the locks in the same global order: \
+             compare the ids, not the positions of the arguments",
+        )),
+        Ok(Err(failure)) => Err(failure),
+        Ok(Ok(())) => {
+            let total: i64 = accounts.iter().map(|a| *a.lock()).sum();
+            if total != 400 {
+                return Err((
+                    format!(
+                        "after 2000 transfers the total is {total}, not 400"
+                    ),
+                    "take 'amount' from `from` and add it to `to`",
+                ));
+            }
+            Ok("2000 transfers among 4 accounts".into())
+        }
+    }
+}
+
+/// Exercise 1: `transfer` must never deadlock, must hold both accounts
+/// while it moves the money, and must allow `from == to`.
+pub fn check_transfer(transfer: fn(&Account, &Account, i64)) -> Verdict {
+    let done = [
+        opposite_transfers(transfer)?,
+        self_transfer(transfer)?,
+        many_transfers(transfer)?,
+    ];
+    Ok(format!("{}: no deadlock, no money lost", done.join(", ")))
+}
+
+// ----------------------------------------------------------------------
+// Exercise 2: the dining philosophers.
+
+/// Philosophers at the table, and meals each must eat.
+const SEATS: usize = 5;
+const MEALS: u64 = 50;
+
+/// Eat one meal, holding two forks: this philosopher's left and right.
+pub fn eat(a: &Held<'_, ()>, b: &Held<'_, ()>) {
+    let me = thread::current().name().unwrap_or("?").to_owned();
+    let seat: usize = me
+        .strip_prefix("philosopher-")
+        .and_then(|s| s.parse().ok())
+        .expect("eat() is called by a philosopher");
+    let mine = [seat, (seat + 1) % SEATS];
+    let (x, y) = (a.lock.id, b.lock.id);
+    let table = &a.lock.table;
+    if x == y || !mine.contains(&x) || !mine.contains(&y) {
+        table.update(|s| {
+            s.bad_meal.get_or_insert(format!(
+                "philosopher {seat} ate with forks {x} and {y}, not its own \
+                 forks {} and {}",
+                mine[0], mine[1]
+            ));
+        });
+    }
+    table.update(|s| s.meals += 1);
+    thread::yield_now(); // eating takes a moment
+}
+
+/// Exercise 2: five philosophers each call `have_a_meal(left, right)`
+/// [`MEALS`] times; each must eat every meal, within 3 s.
+pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
+    let table = Arc::new(Table::new(
+        "fork",
+        Some((SEATS, Duration::from_millis(200))),
+    ));
+    let forks: Arc<Vec<Fork>> =
+        Arc::new((0..SEATS).map(|id| Fork::new(id, (), &table)).collect());
+    let limit = Duration::from_secs(3);
+    let outcome = watchdog::run_within("dinner", limit, move || {
+        let start = Barrier::new(SEATS);
+        thread::scope(|s| {
+            for seat in 0..SEATS {
+                let (forks, start) = (&forks, &start);
+                spawn_named(s, format!("philosopher-{seat}"), move || {
+                    let left = &forks[seat];
+                    let right = &forks[(seat + 1) % SEATS];
+                    start.wait();
+                    for _ in 0..MEALS {
+                        have_a_meal(left, right);
+                    }
+                });
+            }
+        })
+    });
+    let threads = table.snapshot();
+    let meals: Vec<u64> = (0..SEATS)
+        .map(|seat| {
+            threads
+                .get(&format!("philosopher-{seat}"))
+                .map_or(0, |s| s.meals)
+        })
+        .collect();
+    if let Some(bad) = threads.values().find_map(|s| s.bad_meal.clone()) {
+        return Err((
+            bad,
+            "pass eat() the guards of this philosopher's two forks: left and \
+             right",
+        ));
+    }
+    if outcome.is_err() {
+        if table.has_cycle() {
+            return Err((
+                format!(
+                    "deadlock: {}",
+                    table.blocked_threads().join("; ").replace("thread ", "")
+                ),
+                "every philosopher took the left fork first, so each can \
+                 hold one fork and wait for the next one forever; give the \
+                 forks a global order and take the lower-numbered fork \
+                 first (one philosopher then takes the right fork first)",
+            ));
+        }
+        return Err((
+            format!(
+                "not done after {} s, and no deadlock: meals eaten {meals:?} \
+                 of {MEALS} each; somebody starves",
+                limit.as_secs()
+            ),
+            "starvation or livelock: a philosopher that gives up a fork and \
+             retries at once can keep losing; wait for the forks in a global \
+             order instead, or back off for a random time before retrying",
+        ));
+    }
+    if let Some(seat) = meals.iter().position(|&m| m != MEALS) {
+        return Err((
+            format!(
+                "philosopher {seat} ate {} of {MEALS} meals (meals eaten: \
+                 {meals:?}): have_a_meal returned without eating",
+                meals[seat]
+            ),
+            "have_a_meal must eat exactly once per call: when a fork is \
+             taken, wait for it (or back off and retry), do not skip the \
+             meal",
+        ));
+    }
+    Ok(format!(
+        "{SEATS} philosophers ate {MEALS} meals each, with no deadlock, \
+         though all five started by taking a fork at the same moment"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The mistakes learners make fail the checks, with the right message.
+    use super::*;
+
+    fn failure(verdict: Verdict) -> String {
+        match verdict {
+            Ok(done) => panic!("passed: {done}"),
+            Err((what, hint)) => format!("{what} / {hint}"),
+        }
+    }
+
+    #[test]
+    fn transfer_mistakes_fail() {
+        // Two critical sections: no deadlock, but the money is in between.
+        fn one_at_a_time(from: &Account, to: &Account, amount: i64) {
+            *from.lock() -= amount;
+            *to.lock() += amount;
+        }
+        let why = failure(check_transfer(one_at_a_time));
+        assert!(why.contains("released one account"), "{why}");
+
+        // Ordered, but a transfer to the same account locks it twice.
+        fn ordered_only(from: &Account, to: &Account, amount: i64) {
+            let (mut f, mut t);
+            if from.id <= to.id {
+                f = from.lock();
+                t = to.lock();
+            } else {
+                t = to.lock();
+                f = from.lock();
+            }
+            *f -= amount;
+            *t += amount;
+        }
+        let why = failure(check_transfer(ordered_only));
+        assert!(why.contains("never returned"), "{why}");
+
+        // Ordered by position in the arguments: the starter's bug.
+        fn by_position(from: &Account, to: &Account, amount: i64) {
+            if from.id == to.id {
+                return;
+            }
+            let (mut f, mut t) = (from.lock(), to.lock());
+            *f -= amount;
+            *t += amount;
+        }
+        let why = failure(check_transfer(by_position));
+        assert!(why.contains("deadlock after"), "{why}");
+        assert!(why.contains("`transfer-1-to-2` holds account 1"), "{why}");
+    }
+
+    #[test]
+    fn philosopher_mistakes_fail() {
+        // Gives up when the second fork is taken, and skips the meal.
+        fn skips(left: &Fork, right: &Fork) {
+            let l = left.lock();
+            if let Some(r) = right.try_lock_for(Duration::from_millis(1)) {
+                eat(&l, &r);
+            }
+        }
+        let why = failure(check_philosophers(skips));
+        assert!(why.contains("returned without eating"), "{why}");
+
+        // Eats with one fork twice.
+        fn one_fork(left: &Fork, _right: &Fork) {
+            let l = left.lock();
+            eat(&l, &l);
+        }
+        let why = failure(check_philosophers(one_fork));
+        assert!(why.contains("ate with forks"), "{why}");
+    }
+
+    #[test]
+    fn back_off_passes() {
+        fn back_off(left: &Fork, right: &Fork) {
+            let mut attempt = 0u64;
+            loop {
+                let l = left.lock();
+                if let Some(r) = right.try_lock_for(Duration::from_millis(5)) {
+                    eat(&l, &r);
+                    return;
+                }
+                drop(l);
+                attempt += 1;
+                let seat = left.id as u64;
+                thread::sleep(Duration::from_millis(1 + (seat + attempt) % 7));
+            }
+        }
+        check_philosophers(back_off).unwrap();
+    }
+}

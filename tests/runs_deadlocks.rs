@@ -1,0 +1,155 @@
+//! Properties of the chapter "Deadlocks between locks" that one shown output
+//! cannot prove: the opposite-order transfers deadlock on every run and the
+//! watchdog names both threads and both locks within 5 s; the ordered and
+//! the back-off transfers finish on every run; and the output of parking_lot's
+//! deadlock detector shown in the chapter is what a real run prints (that
+//! example needs a Cargo feature, so this test builds it itself).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use book_harness::console::{lines_match, run_bounded, run_example};
+
+const RUNS: usize = 20;
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// The number after `label` on the line that starts with it.
+fn number(output: &str, label: &str) -> i64 {
+    let line = output.lines().find_map(|l| l.strip_prefix(label));
+    let line = line.unwrap_or_else(|| panic!("no `{label}` in:\n{output}"));
+    let digits: String = line
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().unwrap_or_else(|_| panic!("`{label}{line}`"))
+}
+
+#[test]
+fn opposite_order_deadlocks_and_is_named_on_every_run() {
+    for n in 1..=RUNS {
+        let o = run_example("deadlock_two_accounts", &[], LIMIT);
+        let out = &o.output;
+        assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
+        assert!(o.elapsed < LIMIT, "run {n}: {:?}", o.elapsed);
+        assert!(
+            out.contains("hang detected: thread `transfers` still blocked"),
+            "run {n}:\n{out}"
+        );
+        for line in [
+            "  thread `alice-to-bob` holds `ACCOUNT_A`, waits for `ACCOUNT_B`",
+            "  thread `bob-to-alice` holds `ACCOUNT_B`, waits for `ACCOUNT_A`",
+        ] {
+            assert!(out.contains(line), "run {n}: no `{line}`:\n{out}");
+        }
+        assert!(!out.contains("both transfers done"), "run {n}:\n{out}");
+    }
+}
+
+#[test]
+fn ordered_transfers_finish_on_every_run() {
+    for n in 1..=RUNS {
+        let o = run_example("ordered_transfers", &[], LIMIT);
+        let out = &o.output;
+        assert_eq!(o.exit_code, Some(0), "run {n}:\n{out}");
+        assert!(out.contains("all 4000 transfers done"), "run {n}:\n{out}");
+        assert!(
+            out.contains("balances: alice 100, bob 100 (total 200)"),
+            "run {n}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn back_off_transfers_finish_and_give_up_every_round() {
+    for n in 1..=RUNS / 2 {
+        let o = run_example("backoff_transfers", &[], LIMIT);
+        let out = &o.output;
+        assert_eq!(o.exit_code, Some(0), "run {n}:\n{out}");
+        assert!(out.contains("all 20 transfers done"), "run {n}:\n{out}");
+        assert!(
+            out.contains("balances: alice 100, bob 100 (total 200)"),
+            "run {n}:\n{out}"
+        );
+        // Guaranteed: in every round both threads hold one lock, so at least
+        // one of them must time out and give up before either can finish.
+        let gave_up = number(out, "gave up and retried:");
+        assert!(gave_up >= 10, "run {n}: only {gave_up} give-ups:\n{out}");
+    }
+}
+
+#[test]
+fn bad_options_are_refused() {
+    for (example, args) in [
+        ("ordered_transfers", &["--rounds", "0"][..]),
+        ("ordered_transfers", &["--rounds", "20000"]),
+        ("backoff_transfers", &["--rounds", "101"]),
+    ] {
+        let o = run_example(example, args, LIMIT);
+        assert_eq!(o.exit_code, Some(2), "{example} {args:?}:\n{}", o.output);
+        assert!(o.output.starts_with("error: "), "{}", o.output);
+    }
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds `deadlock_detector` with the feature `deadlock_detection`, in
+/// target/features (a dir of its own, so that the feature does not make
+/// cargo rebuild the default build), at most 600 s; its path.
+fn build_detector() -> PathBuf {
+    let target = root().join("target/features");
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--features", "deadlock_detection"])
+        .args(["--example", "deadlock_detector"]);
+    let built = run_bounded(cargo, Duration::from_secs(600)).unwrap();
+    assert_eq!(built.exit_code, Some(0), "build failed:\n{}", built.output);
+    target.join("debug/examples/deadlock_detector")
+}
+
+/// The chapter's `text` block with the detector's output.
+fn shown_detector_output() -> Vec<String> {
+    let chapter =
+        std::fs::read_to_string(root().join("src/deadlocks.md")).unwrap();
+    let block = chapter
+        .split("```text\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(b, _)| b))
+        .find(|b| b.starts_with("1. std Mutex"))
+        .expect("a text block with the detector's output");
+    block.lines().map(str::to_owned).collect()
+}
+
+/// The detector output shown in the chapter matches a real run, line by
+/// line. Wildcard, as in console blocks: `[..]` in a shown line matches any
+/// text; the chapter uses it for the times, the thread ids and the names
+/// (the detector lists the two threads in either order, so the names are
+/// checked here instead).
+#[test]
+fn detector_output_in_the_chapter_is_real() {
+    let binary = build_detector();
+    let shown = shown_detector_output();
+    for n in 1..=3 {
+        let o = run_bounded(Command::new(&binary), LIMIT).unwrap();
+        let out = &o.output;
+        assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines_match(&shown, &lines),
+            "run {n}: src/deadlocks.md shows detector output that a real \
+             run does not print.\n--- shown:\n{}\n--- real:\n{out}",
+            shown.join("\n")
+        );
+        assert_eq!(out.matches("check_deadlock(): 0 cycles").count(), 2);
+        for name in ["`alice-to-bob`", "`bob-to-alice`"] {
+            let named = lines.iter().filter(|l| l.contains(name)).count();
+            assert_eq!(named, 2, "run {n}: {name} named {named} times:\n{out}");
+        }
+        assert!(o.elapsed < LIMIT, "run {n}: {:?}", o.elapsed);
+    }
+}
