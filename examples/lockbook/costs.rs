@@ -1,1 +1,375 @@
-//! The checks behind the exercises of the chapter "costs".
+//! The checks behind the exercises of the chapter "What locks cost". They
+//! check structure and correctness, never speed: a timing check would pass
+//! or fail with the machine's load.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Barrier, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use crate::watchdog::run_within;
+
+/// The shards of a counter map: `shards[i]` holds the keys that
+/// `shard_for(key, shards.len())` puts in shard `i`.
+pub type Shards = [Mutex<HashMap<String, u64>>];
+
+/// How long an update may wait for a lock that nobody should be holding.
+const LIMIT: Duration = Duration::from_secs(1);
+
+fn shards(n: usize) -> Arc<Vec<Mutex<HashMap<String, u64>>>> {
+    Arc::new((0..n).map(|_| Mutex::new(HashMap::new())).collect())
+}
+
+fn keys(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user-{i}")).collect()
+}
+
+/// Exercise 1: a counter map split into 8 shards, each with its own lock.
+/// `shard_for` must place keys stably and spread them out; `add` must lock
+/// only the key's own shard (checked by holding each other shard while it
+/// runs) and lose no update.
+pub fn check_shards(
+    shard_for: fn(&str, usize) -> usize,
+    add: fn(&Shards, &str),
+) -> Result<String, (String, &'static str)> {
+    const N: usize = 8;
+    let keys = keys(64);
+    // 1. Every key has one shard, in range, the same on every call.
+    let mut home = Vec::new();
+    for key in &keys {
+        let s = shard_for(key, N);
+        if s >= N {
+            return Err((
+                format!(
+                    "shard_for(\"{key}\", {N}) = {s}: there is no shard {s}"
+                ),
+                "the shard index must be below the number of shards: take the hash modulo `shards`",
+            ));
+        }
+        if (0..3).any(|_| shard_for(key, N) != s) {
+            return Err((
+                format!(
+                    "shard_for(\"{key}\", {N}) gave different shards on different calls"
+                ),
+                "a key must always land in the same shard, or its count is split; \
+                 hash the key with a fixed hasher (std::hash::DefaultHasher::new())",
+            ));
+        }
+        home.push(s);
+    }
+    // 2. While one shard is locked, keys of the other shards can be counted.
+    let used: Vec<usize> = (0..N).filter(|s| home.contains(s)).collect();
+    if used.len() == 1 {
+        return Err((
+            format!(
+                "all {} keys go to shard {}: while it is locked, no key can be counted",
+                keys.len(),
+                used[0]
+            ),
+            "one shard for every key is one lock for everything again; pick the shard from \
+             the key: hash it (std::hash::DefaultHasher) and take the hash modulo `shards`",
+        ));
+    }
+    for &held in &used {
+        let i = home.iter().position(|&s| s != held).unwrap();
+        let other = keys[i].clone();
+        let map = shards(N);
+        let worker = Arc::clone(&map);
+        let hold = Arc::new(Barrier::new(2));
+        let (hold2, done) = (Arc::clone(&hold), Arc::clone(&hold));
+        // The check holds shard `held` on its own thread until the update
+        // of a key from another shard is over (or has timed out).
+        let holder = thread::spawn(move || {
+            let _guard = worker[held].lock().unwrap_or_else(|e| e.into_inner());
+            hold2.wait();
+            done.wait();
+        });
+        hold.wait();
+        let updater = Arc::clone(&map);
+        let key = other.clone();
+        let result = run_within("add", LIMIT, move || {
+            std::panic::catch_unwind(|| add(&updater, &key)).is_ok()
+        });
+        match result {
+            Ok(true) => {
+                hold.wait();
+                holder.join().unwrap();
+            }
+            Ok(false) => {
+                return Err((
+                    format!("add(\"{other}\") panicked"),
+                    "index the shards with shard_for(key, shards.len())",
+                ));
+            }
+            Err(_) => {
+                return Err((
+                    format!(
+                        "while shard {held} was locked, counting \"{other}\" (shard {}) \
+                         waited over {} s",
+                        home[i],
+                        LIMIT.as_secs()
+                    ),
+                    "add must lock only the key's own shard, shards[shard_for(key, \
+                     shards.len())], not every shard and not a lock over all of them",
+                ));
+            }
+        }
+        let count = map[home[i]]
+            .lock()
+            .unwrap()
+            .get(&other)
+            .copied()
+            .unwrap_or(0);
+        if count != 1 {
+            return Err((
+                format!(
+                    "after add(\"{other}\"), shard {} counts it {count} times, not once",
+                    home[i]
+                ),
+                "add must count the key in its own shard: shards[shard_for(key, shards.len())]",
+            ));
+        }
+    }
+    // 3. The keys are spread out, so that the shards share the work.
+    if used.len() < N / 2 {
+        return Err((
+            format!(
+                "the {} keys use only {} of {N} shards",
+                keys.len(),
+                used.len()
+            ),
+            "spread the keys: hash the whole key (std::hash::DefaultHasher) rather than \
+             its length or first letter",
+        ));
+    }
+    // 4. No update is lost: 4 threads x 500 adds of each of 16 keys.
+    let map = shards(N);
+    let (threads, rounds) = (4, 500);
+    let hot: Vec<String> = keys[..16].to_vec();
+    let worker_map = Arc::clone(&map);
+    let worker_keys = hot.clone();
+    let finished = run_within("adders", Duration::from_secs(4), move || {
+        thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    for _ in 0..rounds {
+                        for key in &worker_keys {
+                            add(&worker_map, key);
+                        }
+                    }
+                });
+            }
+        })
+    });
+    if finished.is_err() {
+        return Err((
+            format!(
+                "{threads} threads adding at once did not finish within 4 s"
+            ),
+            "does add lock a shard twice, or never release it?",
+        ));
+    }
+    for key in &hot {
+        let s = shard_for(key, N);
+        let count = map[s].lock().unwrap().get(key).copied().unwrap_or(0);
+        if count != threads * rounds {
+            return Err((
+                format!(
+                    "\"{key}\" was added {} times, shard {s} counts {count}",
+                    threads * rounds
+                ),
+                "read, add and write back under one guard of the key's shard",
+            ));
+        }
+    }
+    Ok(format!(
+        "{} keys over {} of {N} shards; each shard can be updated while another \
+         is locked; {} updates, none lost",
+        keys.len(),
+        used.len(),
+        threads * rounds * hot.len() as u64
+    ))
+}
+
+/// The function exercise 2 asks for: look `id` up in the cache, or
+/// render it (slow) and cache it.
+pub type Describe =
+    fn(&Mutex<HashMap<u64, String>>, u64, &dyn Fn(u64) -> String) -> String;
+
+/// Exercise 2: `describe` looks `id` up in a cache and, on a miss, calls
+/// the slow `render` and caches the result. `render` must run with the
+/// cache unlocked; results must be cached; the answers must be right.
+pub fn check_short_section(
+    describe: Describe,
+) -> Result<String, (String, &'static str)> {
+    let outcome = run_within("describe", LIMIT, move || {
+        let cache = Mutex::new(HashMap::new());
+        let mut locked_during_render = Vec::new();
+        let calls = std::cell::Cell::new(0);
+        let lock_seen = std::cell::RefCell::new(Vec::new());
+        let answers: Vec<(u64, String)> = [7, 7, 8, 7]
+            .into_iter()
+            .map(|id| {
+                let render = |id: u64| {
+                    calls.set(calls.get() + 1);
+                    // The hook: the slow part runs here. Is the cache free?
+                    lock_seen.borrow_mut().push(cache.try_lock().is_err());
+                    format!("item {id}")
+                };
+                (id, describe(&cache, id, &render))
+            })
+            .collect();
+        locked_during_render.extend(lock_seen.into_inner());
+        let cached = cache.into_inner().unwrap_or_else(|e| e.into_inner());
+        (answers, calls.get(), locked_during_render, cached)
+    });
+    let Ok((answers, calls, locked, cached)) = outcome else {
+        return Err((
+            format!("describe did not return within {} s", LIMIT.as_secs()),
+            "does it lock the cache while it already holds the guard? \
+             drop the first guard before you lock again",
+        ));
+    };
+    if let Some((id, got)) = answers
+        .iter()
+        .find(|(id, got)| *got != format!("item {id}"))
+    {
+        return Err((
+            format!(
+                "describe(.., {id}, ..) returned {got:?}, not \"item {id}\""
+            ),
+            "return what render(id) returned, or the cached copy of it",
+        ));
+    }
+    if locked.iter().any(|&l| l) {
+        return Err((
+            "the cache was locked while render ran: every other thread waits for \
+             the slow part"
+                .into(),
+            "look up under the lock, drop the guard, render with no lock held, \
+             then lock again to insert",
+        ));
+    }
+    if calls != 2 || cached.len() != 2 {
+        return Err((
+            format!(
+                "looked up ids 7, 7, 8, 7: render ran {calls} times (expected 2: once for \
+                 7, once for 8), {} ids cached",
+                cached.len()
+            ),
+            "check the cache first and return a hit without rendering; after \
+             rendering, insert the result under the lock",
+        ));
+    }
+    Ok(
+        "render ran with the cache unlocked, only on misses (2 of 4 lookups), \
+         and every answer was right"
+            .into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The mistakes learners make must fail the checks, and the right
+    //! answers must pass.
+
+    use super::*;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+
+    fn hashed(key: &str, shards: usize) -> usize {
+        let mut h = DefaultHasher::new();
+        key.hash(&mut h);
+        (h.finish() % shards as u64) as usize
+    }
+
+    fn add_hashed(shards: &Shards, key: &str) {
+        let mut map = shards[hashed(key, shards.len())].lock().unwrap();
+        *map.entry(key.to_owned()).or_default() += 1;
+    }
+
+    fn failure(r: Result<String, (String, &'static str)>) -> String {
+        r.expect_err("should fail").0
+    }
+
+    #[test]
+    fn shards_right_answer_passes() {
+        check_shards(hashed, add_hashed).unwrap();
+    }
+
+    #[test]
+    fn shards_wrong_answers_fail() {
+        // Everything in one shard.
+        assert!(failure(check_shards(|_, _| 0, add_hashed)).contains("all 64"));
+        // Out of range.
+        let e = failure(check_shards(|k, n| hashed(k, n) + n, add_hashed));
+        assert!(e.contains("there is no shard"), "{e}");
+        // By length: stable, in range, but only two shards.
+        let e = failure(check_shards(
+            |k, n| k.len() % n,
+            |s, k| {
+                let mut map = s[k.len() % s.len()].lock().unwrap();
+                *map.entry(k.to_owned()).or_default() += 1;
+            },
+        ));
+        assert!(e.contains("use only 2 of 8"), "{e}");
+        // Locks every shard, as a "global" lock around its own.
+        let e = failure(check_shards(hashed, |s, _k| {
+            let _all: Vec<_> = s.iter().map(|m| m.lock().unwrap()).collect();
+        }));
+        assert!(e.contains("waited over"), "{e}");
+        // Counts in the wrong shard.
+        let e = failure(check_shards(hashed, |s, k| {
+            let i = (hashed(k, s.len()) + 1) % s.len();
+            *s[i].lock().unwrap().entry(k.to_owned()).or_default() += 1;
+        }));
+        assert!(e.contains("counts it 0 times"), "{e}");
+        // Reads and writes back under two guards: loses updates.
+        let e = failure(check_shards(hashed, |s, k| {
+            let shard = &s[hashed(k, s.len())];
+            let n = shard.lock().unwrap().get(k).copied().unwrap_or(0);
+            std::thread::yield_now();
+            shard.lock().unwrap().insert(k.to_owned(), n + 1);
+        }));
+        assert!(e.contains("was added 2000 times"), "{e}");
+    }
+
+    #[test]
+    fn short_section_answers() {
+        check_short_section(|cache, id, render| {
+            if let Some(hit) = cache.lock().unwrap().get(&id) {
+                return hit.clone();
+            }
+            let text = render(id);
+            cache.lock().unwrap().entry(id).or_insert(text).clone()
+        })
+        .unwrap();
+        // Renders under the guard, through a named binding.
+        let e = failure(check_short_section(|cache, id, render| {
+            let mut map = cache.lock().unwrap();
+            if let Some(hit) = map.get(&id) {
+                return hit.clone();
+            }
+            let text = render(id);
+            map.insert(id, text.clone());
+            text
+        }));
+        assert!(e.contains("locked while render ran"), "{e}");
+        // Never caches.
+        let e = failure(check_short_section(|_, id, render| render(id)));
+        assert!(e.contains("render ran 4 times"), "{e}");
+        // Renders every time, then caches.
+        let e = failure(check_short_section(|cache, id, render| {
+            let text = render(id);
+            cache.lock().unwrap().insert(id, text.clone());
+            text
+        }));
+        assert!(e.contains("render ran 4 times"), "{e}");
+        // Locks again while holding the guard: a hang, reported.
+        let e = failure(check_short_section(|cache, id, _| {
+            let _held = cache.lock().unwrap();
+            let again = cache.lock().unwrap();
+            again.get(&id).cloned().unwrap_or_default()
+        }));
+        assert!(e.contains("did not return"), "{e}");
+    }
+}
