@@ -133,6 +133,15 @@ fn release_steps(
             ));
         }
     }
+    // An access with the lock free is a bug even when no other thread
+    // happened to interfere: report it before the threads, so the verdict
+    // does not depend on timing.
+    if total.unguarded.load(Ordering::SeqCst) {
+        return Err((
+            "the total was read or written while the lock was free".to_owned(),
+            "acquire before `get` and release after `set`, not before",
+        ));
+    }
     // Four threads at once: +2 and -1 (refused) in turn, 250 times each.
     thread::scope(|s| {
         for _ in 0..4 {
