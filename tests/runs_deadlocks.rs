@@ -105,6 +105,9 @@ fn build_detector() -> PathBuf {
     cargo
         .current_dir(root())
         .env("CARGO_TARGET_DIR", &target)
+        // cargo test sets RUSTC to the book's snippet wrapper (see
+        // .cargo/config.toml), which forces edition 2024 on every crate.
+        .env_remove("RUSTC")
         .args(["build", "--features", "deadlock_detection"])
         .args(["--example", "deadlock_detector"]);
     let built = run_bounded(cargo, Duration::from_secs(600)).unwrap();
