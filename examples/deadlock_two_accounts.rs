@@ -7,6 +7,9 @@
 //! and ends the program with exit code 3.
 //!
 //!     cargo run --example deadlock_two_accounts
+//!
+//! With `LOCKBOOK_TRACE=FILE` it also records each lock() call in FILE
+//! (lockbook::trace); tools/draw-timelines draws them.
 
 use std::collections::BTreeMap;
 use std::process;
@@ -14,7 +17,7 @@ use std::sync::{Barrier, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
-use lockbook::watchdog;
+use lockbook::{trace, watchdog};
 
 // ANCHOR: locks
 static ACCOUNT_A: Mutex<u64> = Mutex::new(100);
@@ -48,7 +51,13 @@ fn lock_noted(
         .entry(me.clone())
         .or_default()
         .waits_for = Some(name);
+    // ANCHOR_END: table
+    trace::lock_request(name, "transfer"); // only with LOCKBOOK_TRACE
+    // ANCHOR: table
     let guard = lock.lock().unwrap(); // may wait here
+    // ANCHOR_END: table
+    trace::lock_acquired(name, "transfer");
+    // ANCHOR: table
     let mut table = TABLE.lock().unwrap();
     let state = table.entry(me).or_default();
     state.waits_for = None;
@@ -81,6 +90,9 @@ fn main() {
     // ANCHOR: main
     let a = ("ACCOUNT_A", &ACCOUNT_A);
     let b = ("ACCOUNT_B", &ACCOUNT_B);
+    // ANCHOR_END: main
+    trace::watchdog("transfers", Duration::from_secs(1));
+    // ANCHOR: main
     let outcome =
         watchdog::run_within("transfers", Duration::from_secs(1), move || {
             thread::scope(|s| {

@@ -3,18 +3,28 @@
 //! reads the total, lets other threads run, then writes back what it read plus 5.
 //!
 //!     cargo run --example lost_update -- --threads 10 --updates 1000
+//!
+//! With `LOCKBOOK_TRACE=FILE` it also records each read and write in FILE
+//! (lockbook::trace); tools/draw-timelines draws them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
 use lockbook::cli::{self, Opt};
+use lockbook::trace;
 
 // ANCHOR: update
 /// Python's `total += amount`, as two atomic steps with a gap between them.
 fn update_total(total: &AtomicU64, amount: u64) {
     let current = total.load(Ordering::SeqCst); // read
+    // ANCHOR_END: update
+    trace::read("total", current); // only with LOCKBOOK_TRACE=FILE
+    // ANCHOR: update
     thread::yield_now(); // let another thread run here, as a busy machine might
     total.store(current + amount, Ordering::SeqCst); // write back
+    // ANCHOR_END: update
+    trace::write("total", current + amount);
+    // ANCHOR: update
 }
 // ANCHOR_END: update
 

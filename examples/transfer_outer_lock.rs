@@ -4,12 +4,15 @@
 //! the program with exit code 3.
 //!
 //!     cargo run --example transfer_outer_lock
+//!
+//! With `LOCKBOOK_TRACE=FILE` it also records each lock() call in FILE
+//! (lockbook::trace); tools/draw-timelines draws them.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lockbook::watchdog;
+use lockbook::{trace, watchdog};
 
 /// Account balances by name.
 struct Bank {
@@ -18,17 +21,35 @@ struct Bank {
 
 // ANCHOR: calls
 fn withdraw(bank: &Mutex<Bank>, from: &str, amount: u64) {
+    // ANCHOR_END: calls
+    trace::lock_request("bank", "withdraw"); // only with LOCKBOOK_TRACE
+    // ANCHOR: calls
     let mut bank = bank.lock().unwrap();
+    // ANCHOR_END: calls
+    trace::lock_acquired("bank", "withdraw");
+    // ANCHOR: calls
     *bank.balances.get_mut(from).unwrap() -= amount;
 }
 
 fn deposit(bank: &Mutex<Bank>, to: &str, amount: u64) {
+    // ANCHOR_END: calls
+    trace::lock_request("bank", "deposit");
+    // ANCHOR: calls
     let mut bank = bank.lock().unwrap();
+    // ANCHOR_END: calls
+    trace::lock_acquired("bank", "deposit");
+    // ANCHOR: calls
     *bank.balances.get_mut(to).unwrap() += amount;
 }
 
 fn transfer(bank: &Mutex<Bank>, from: &str, to: &str, amount: u64) {
+    // ANCHOR_END: calls
+    trace::lock_request("bank", "transfer");
+    // ANCHOR: calls
     let _whole = bank.lock().unwrap(); // hold the lock over both steps
+    // ANCHOR_END: calls
+    trace::lock_acquired("bank", "transfer");
+    // ANCHOR: calls
     println!("transfer: holds the lock, calls withdraw()");
     withdraw(bank, from, amount); // locks again: never returns
     println!("transfer: calls deposit()");
@@ -50,6 +71,7 @@ fn main() {
         balances: BTreeMap::from([("alice", 100), ("bob", 0)]),
     }));
     println!("transfer 30 from alice to bob, holding the lock over both calls");
+    trace::watchdog("transfer", Duration::from_secs(1));
     // ANCHOR: watchdog
     let shared = Arc::clone(&bank);
     watchdog::finish_or_report(

@@ -360,3 +360,6 @@ pub mod reentrant;
 pub mod scopes;
 pub mod testing;
 pub mod threads;
+
+// Optional event recording for the timeline pictures (tools/draw-timelines).
+pub mod trace;
