@@ -44,10 +44,15 @@ fn transfer(
     }
 }
 
-/// 1, 2, 4, ... ms (at most 64), plus a random part of the same size, so
-/// that two threads that gave up together do not retry together.
+/// 2, 4, 8, ... ms for attempts 1, 2, 3, ... (at most 64), plus a random
+/// part below that, so that two threads that gave up together do not retry
+/// together.
 fn back_off(attempt: u32) -> Duration {
     let base = 1u64 << attempt.min(6);
+    // std has no random numbers, but every `RandomState::new()` hashes with
+    // new keys (random per thread, then counted up), so the hash of
+    // anything is a number the other thread cannot predict. Enough to
+    // spread retries apart; not for cryptography.
     let random = RandomState::new().hash_one(attempt) % base;
     Duration::from_millis(base + random)
 }

@@ -191,3 +191,22 @@ fn visits_counts_every_visit_in_every_interleaving() {
         "loom tried more than one interleaving"
     );
 }
+
+/// A model has at most `loom::MAX_THREADS` (5) threads, its main thread
+/// included: four spawns work, a fifth fails an assertion inside loom.
+#[test]
+fn at_most_five_threads_main_included() {
+    assert_eq!(loom::MAX_THREADS, 5);
+    let spawn_and_join = |spawns: usize| {
+        move || {
+            let handles: Vec<_> =
+                (0..spawns).map(|_| thread::spawn(|| {})).collect();
+            for h in handles {
+                h.join().unwrap();
+            }
+        }
+    };
+    loom::model(spawn_and_join(4));
+    let five = std::panic::catch_unwind(|| loom::model(spawn_and_join(5)));
+    assert!(five.is_err(), "loom ran a model with 6 threads");
+}

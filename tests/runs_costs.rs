@@ -313,7 +313,8 @@ fn chapter_claims_match_the_numbers() {
     assert!(lower > 0, "no bar with more threads is lower");
 
     says(
-        "with 2 threads, `one_mutex` was not slower than either sharded version",
+        "2 threads, sharding did not pay: `one_mutex` was not slower than \
+         either sharded version",
     );
     let one = v("sharded/one_mutex/2");
     for b in ["mutex_per_key", "padded_mutex_per_key"] {
@@ -321,15 +322,48 @@ fn chapter_claims_match_the_numbers() {
         assert!(one <= sharded, "one_mutex {one} ns, {b} {sharded} ns");
     }
 
-    says("the benchmarks got less than one CPU's worth of time");
+    says(
+        "With 8 threads, both sharded versions were faster than `one_mutex`, \
+         and `padded_mutex_per_key` more than twice as fast",
+    );
+    let one = v("sharded/one_mutex/8");
+    for b in ["mutex_per_key", "padded_mutex_per_key"] {
+        let sharded = v(&format!("sharded/{b}/8"));
+        assert!(one > sharded, "one_mutex {one} ns, {b} {sharded} ns");
+    }
+    let padded = v("sharded/padded_mutex_per_key/8");
+    assert!(one > 2.0 * padded, "one_mutex {one} ns, padded {padded} ns");
+
+    says("between ten and twenty nanoseconds on the machine used here");
+    assert!(lo >= 10.0 && hi <= 20.0, "locks from {lo} to {hi} ns");
+
+    // The 1-thread contended bar and the uncontended one, quoted as numbers.
+    let (one_thread, alone) =
+        (v("contended/std_mutex/1"), v("uncontended/std_mutex"));
+    says(&format!(
+        "the `std_mutex` bar is {} ns here, against {} ns for \
+         `uncontended/std_mutex`",
+        numbers_text(one_thread),
+        numbers_text(alone)
+    ));
+    assert!(one_thread > alone, "{one_thread} ns vs {alone} ns");
+
+    // "share: ... got 40 s of CPU time: 0.76 of the 2 CPUs"
     let machine = read(&root().join("src/images/costs-machine.txt"));
-    let share: f64 = machine
+    let words: Vec<&str> = machine
         .lines()
         .find_map(|l| l.strip_prefix("share:"))
         .and_then(|l| l.split(": ").nth(1))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
+        .map(|l| l.split_whitespace().collect())
         .unwrap_or_else(|| panic!("no `share:` line in:\n{machine}"));
+    let [share, "of", "the", cpus, "CPUs"] = words[..] else {
+        panic!("unexpected `share:` line in:\n{machine}");
+    };
+    says(&format!(
+        "the benchmarks got {share} CPUs (of {cpus}): less than one CPU's \
+         worth of time"
+    ));
+    let share: f64 = share.parse().unwrap();
     assert!(share < 1.0, "the run got {share} CPUs");
 }
 

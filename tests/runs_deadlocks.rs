@@ -74,6 +74,7 @@ fn back_off_transfers_finish_and_give_up_every_round() {
         );
         // Guaranteed: in every round both threads hold one lock, so at least
         // one of them must time out and give up before either can finish.
+        // The program prints only the total, so that is what is checked.
         let gave_up = number(out, "gave up and retried:");
         assert!(gave_up >= 10, "run {n}: only {gave_up} give-ups:\n{out}");
     }

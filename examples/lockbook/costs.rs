@@ -3,7 +3,7 @@
 //! or fail with the machine's load.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -67,7 +67,8 @@ pub fn check_shards(
                 used[0]
             ),
             "one shard for every key is one lock for everything again; pick the shard from \
-             the key: hash it (std::hash::DefaultHasher) and take the hash modulo `shards`",
+             the key: `let mut h = DefaultHasher::new(); key.hash(&mut h);` (with \
+             std::hash::{DefaultHasher, Hash, Hasher}), then `h.finish() as usize % shards`",
         ));
     }
     for &held in &used {
@@ -261,11 +262,82 @@ pub fn check_short_section(
              rendering, insert the result under the lock",
         ));
     }
+    renders_overlap(describe)?;
     Ok(
         "render ran with the cache unlocked, only on misses (2 of 4 lookups), \
-         and every answer was right"
+         two renders ran at the same time, and every answer was right"
             .into(),
     )
+}
+
+/// How long a render waits for the other thread's render to start.
+const OVERLAP: Duration = Duration::from_secs(2);
+
+/// Two threads describe two uncached ids at once. Each render waits (at
+/// most [`OVERLAP`]) until both renders have started: with no lock held
+/// around `render`, both start at once; behind any lock, one render waits
+/// for the other and times out.
+fn renders_overlap(describe: Describe) -> Result<(), (String, &'static str)> {
+    let outcome = run_within("describe", 2 * OVERLAP + LIMIT, move || {
+        let cache = Mutex::new(HashMap::new());
+        let started = (Mutex::new(0_usize), Condvar::new());
+        let render = |id: u64| {
+            let (count, both) = &started;
+            let mut count = count.lock().unwrap();
+            *count += 1;
+            both.notify_all();
+            let (count, _) =
+                both.wait_timeout_while(count, OVERLAP, |n| *n < 2).unwrap();
+            let overlapped = *count >= 2;
+            drop(count);
+            (format!("item {id}"), overlapped)
+        };
+        thread::scope(|s| {
+            let workers: Vec<_> = [1, 2]
+                .map(|id| {
+                    let (cache, render) = (&cache, &render);
+                    s.spawn(move || {
+                        let overlapped = std::cell::Cell::new(true);
+                        let hook = |id| {
+                            let (text, both) = render(id);
+                            overlapped.set(overlapped.get() && both);
+                            text
+                        };
+                        let got = describe(cache, id, &hook);
+                        (got == format!("item {id}"), overlapped.get())
+                    })
+                })
+                .into_iter()
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or((false, false)))
+                .fold((true, true), |(r, o), (r2, o2)| (r && r2, o && o2))
+        })
+    });
+    match outcome {
+        Ok((true, true)) => Ok(()),
+        Ok((false, _)) => Err((
+            "two threads described ids 1 and 2 at once, and one got a wrong \
+             answer"
+                .into(),
+            "return what render(id) returned, or the cached copy of it",
+        )),
+        Ok((true, false)) => Err((
+            "two threads described ids 1 and 2 at once, and their renders did \
+             not overlap: one waited for the other"
+                .into(),
+            "render must run with no lock held, neither the cache's nor \
+             another one that all renders share",
+        )),
+        Err(_) => Err((
+            format!(
+                "two threads describing ids 1 and 2 did not finish within {} s",
+                (2 * OVERLAP + LIMIT).as_secs()
+            ),
+            "drop every guard before render, and lock again only to insert",
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -364,6 +436,19 @@ mod tests {
             text
         }));
         assert!(e.contains("render ran 4 times"), "{e}");
+        // Serialises the renders behind a second, global lock.
+        let e = failure(check_short_section(|cache, id, render| {
+            static RENDER: Mutex<()> = Mutex::new(());
+            if let Some(hit) = cache.lock().unwrap().get(&id) {
+                return hit.clone();
+            }
+            let text = {
+                let _one_at_a_time = RENDER.lock().unwrap();
+                render(id)
+            };
+            cache.lock().unwrap().entry(id).or_insert(text).clone()
+        }));
+        assert!(e.contains("did not overlap"), "{e}");
         // Locks again while holding the guard: a hang, reported.
         let e = failure(check_short_section(|cache, id, _| {
             let _held = cache.lock().unwrap();

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,9 @@ struct ThreadState {
     met: bool,
     meals: u64,
     bad_meal: Option<String>,
+    /// The lock it waits for in `try_lock_for`, or last gave up on there,
+    /// until it next gets a lock.
+    retries: Option<usize>,
 }
 
 /// Holds threads after their first lock until `of` of them got there, or
@@ -121,7 +124,28 @@ impl Table {
             .collect()
     }
 
-    /// Do the blocked threads wait for each other in a cycle?
+    /// "`t` holds account 1, retries try_lock_for on account 2" for each
+    /// thread that holds a lock and retries a timed wait for another.
+    fn holding_and_retrying(&self) -> Vec<String> {
+        let kind = self.kind;
+        self.snapshot()
+            .iter()
+            .filter(|(_, s)| !s.holds.is_empty())
+            .filter_map(|(name, s)| {
+                let wanted = s.retries?;
+                let held: Vec<String> =
+                    s.holds.iter().map(|h| format!("{kind} {h}")).collect();
+                Some(format!(
+                    "thread `{name}` holds {}, keeps retrying try_lock_for on \
+                     {kind} {wanted}",
+                    held.join(" and ")
+                ))
+            })
+            .collect()
+    }
+
+    /// Do the blocked threads wait for each other in a cycle? Only
+    /// `lock()` waits count; such a cycle never resolves.
     fn has_cycle(&self) -> bool {
         let threads = self.snapshot();
         let holder =
@@ -180,6 +204,7 @@ impl<T> Tracked<T> {
         let guard = lock_ignoring_poison(&self.value);
         self.table.update(|s| {
             s.waits_for = None;
+            s.retries = None;
             s.holds.push(id);
             s.taken += 1;
             s.most_held = s.most_held.max(s.holds.len());
@@ -193,9 +218,11 @@ impl<T> Tracked<T> {
 
 impl<T> Tracked<T> {
     /// Like parking_lot's `try_lock_for`: the guard, or `None` if the lock
-    /// was not free within `patience`. A timed wait is not noted as
-    /// waiting: it ends by itself.
+    /// was not free within `patience`. A timed wait is noted apart from
+    /// `lock()` waits: it ends by itself, so it is never part of a deadlock.
     pub fn try_lock_for(&self, patience: Duration) -> Option<Held<'_, T>> {
+        let id = self.id;
+        self.table.update(|s| s.retries = Some(id));
         let deadline = Instant::now() + patience;
         let guard = loop {
             match self.value.try_lock() {
@@ -210,8 +237,8 @@ impl<T> Tracked<T> {
             }
             thread::sleep(Duration::from_micros(200));
         };
-        let id = self.id;
         let held_before = self.table.update(|s| {
+            s.retries = None;
             s.holds.push(id);
             s.taken += 1;
             s.most_held = s.most_held.max(s.holds.len());
@@ -243,6 +270,48 @@ impl<T> DerefMut for Held<'_, T> {
         &mut self.guard
     }
 }
+
+/// Like [`watchdog::run_within`], but stops waiting as soon as the threads
+/// blocked in `lock()` wait for each other in a cycle: such a deadlock never
+/// resolves, so the report comes at once and says the same on every run.
+fn run_watched<T: Send + 'static>(
+    name: &str,
+    limit: Duration,
+    table: &Table,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Duration> {
+    let started = Instant::now();
+    let (done, finished) = mpsc::channel();
+    let handle = thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let _ = done.send(work());
+        })
+        .expect("spawn a thread");
+    loop {
+        match finished.recv_timeout(Duration::from_millis(20)) {
+            Ok(value) => return Ok(value),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if table.has_cycle() || started.elapsed() >= limit {
+                    return Err(started.elapsed());
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                // `work` panicked before sending: pass the panic on.
+                match handle.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("sent nothing yet returned"),
+                }
+            }
+        }
+    }
+}
+
+/// The hint for a thread that keeps what it holds while it retries.
+const RETRY_HINT: &str = "try_lock_for gave up, but the thread kept the lock \
+     it holds and tried again: it still holds one lock and waits for \
+     another. Release what you hold before you retry (drop the guard, wait \
+     a random while, start over), or take the locks in one global order";
 
 /// Spawn `f` on a thread named `name` in scope `s`.
 fn spawn_named<'s, R: Send + 's>(
@@ -299,7 +368,7 @@ fn opposite_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
         Arc::new([Account::new(1, 100, &table), Account::new(2, 100, &table)]);
     let shared = Arc::clone(&accounts);
     let outcome =
-        watchdog::run_within("transfers", Duration::from_secs(2), move || {
+        run_watched("transfers", Duration::from_secs(2), &table, move || {
             let [one, two] = &*shared;
             thread::scope(|s| {
                 let a = spawn_named(s, "transfer-1-to-2".into(), || {
@@ -319,6 +388,14 @@ fn opposite_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
                 table.blocked_threads().join("; ")
             ),
             TRANSFER_HINT,
+        )),
+        Err(waited) if !table.holding_and_retrying().is_empty() => Err((
+            format!(
+                "transfers still blocked after {:.1} s: {}",
+                waited.as_secs_f64(),
+                table.holding_and_retrying().join("; ")
+            ),
+            RETRY_HINT,
         )),
         Err(waited) => Err((
             format!(
@@ -353,8 +430,20 @@ fn self_transfer(transfer: fn(&Account, &Account, i64)) -> Verdict {
     let outcome = watchdog::run_within(
         "transfer-1-to-1",
         Duration::from_secs(1),
-        move || transfer(&shared, &shared, 10),
+        move || {
+            let call = || transfer(&shared, &shared, 10);
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        },
     );
+    if let Ok(Err(_)) = outcome {
+        return Err((
+            "transfer(account 1, account 1, 10) panicked (see the message \
+             above); the check wants it to return and change nothing"
+                .into(),
+            "return early when both accounts are the same: there is nothing \
+             to move, and only one lock",
+        ));
+    }
     if outcome.is_err() {
         return Err((
             "transfer(account 1, account 1, 10) never returned: it waits for \
@@ -381,7 +470,7 @@ fn many_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
         Arc::new((1..=4).map(|id| Account::new(id, 100, &table)).collect());
     let shared = Arc::clone(&accounts);
     let outcome =
-        watchdog::run_within("transfers", Duration::from_secs(3), move || {
+        run_watched("transfers", Duration::from_secs(3), &table, move || {
             let start = Barrier::new(4);
             thread::scope(|s| {
                 let workers: Vec<_> = (0..4)
@@ -404,6 +493,15 @@ fn many_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
             })
         });
     match outcome {
+        Err(waited) if !table.holding_and_retrying().is_empty() => Err((
+            format!(
+                "2000 transfers among 4 accounts: still blocked after {:.1} \
+                 s: {}",
+                waited.as_secs_f64(),
+                table.holding_and_retrying().join("; ")
+            ),
+            RETRY_HINT,
+        )),
         Err(waited) => Err((
             format!(
                 "2000 transfers among 4 accounts: still blocked after {:.1} \
@@ -481,7 +579,7 @@ pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
     let forks: Arc<Vec<Fork>> =
         Arc::new((0..SEATS).map(|id| Fork::new(id, (), &table)).collect());
     let limit = Duration::from_secs(3);
-    let outcome = watchdog::run_within("dinner", limit, move || {
+    let outcome = run_watched("dinner", limit, &table, move || {
         let start = Barrier::new(SEATS);
         thread::scope(|s| {
             for seat in 0..SEATS {
@@ -523,6 +621,17 @@ pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
                  hold one fork and wait for the next one forever; give the \
                  forks a global order and take the lower-numbered fork \
                  first (one philosopher then takes the right fork first)",
+            ));
+        }
+        let retrying = table.holding_and_retrying();
+        if !retrying.is_empty() {
+            return Err((
+                format!(
+                    "not done after {} s: {}",
+                    limit.as_secs(),
+                    retrying.join("; ").replace("thread ", "")
+                ),
+                RETRY_HINT,
             ));
         }
         return Err((
@@ -601,9 +710,54 @@ mod tests {
             *f -= amount;
             *t += amount;
         }
+        let started = Instant::now();
         let why = failure(check_transfer(by_position));
         assert!(why.contains("deadlock after"), "{why}");
         assert!(why.contains("`transfer-1-to-2` holds account 1"), "{why}");
+        // Reported once the cycle is seen, not after the 2 s limit.
+        assert!(started.elapsed() < Duration::from_secs(1), "{why}");
+
+        // Retries the timed wait, but keeps the account it holds.
+        fn keeps_and_retries(from: &Account, to: &Account, amount: i64) {
+            if from.id == to.id {
+                return;
+            }
+            let mut f = from.lock();
+            let mut t = loop {
+                if let Some(t) = to.try_lock_for(Duration::from_millis(10)) {
+                    break t;
+                }
+            };
+            *f -= amount;
+            *t += amount;
+        }
+        let why = failure(check_transfer(keeps_and_retries));
+        assert!(
+            why.contains(
+                "`transfer-1-to-2` holds account 1, keeps retrying \
+                 try_lock_for on account 2"
+            ),
+            "{why}"
+        );
+        assert!(why.contains("Release what you hold"), "{why}");
+
+        // The chapter's lock_both: an assert for the same account twice.
+        fn asserts_distinct(from: &Account, to: &Account, amount: i64) {
+            assert_ne!(from.id, to.id, "one account cannot be locked twice");
+            let (mut f, mut t);
+            if from.id < to.id {
+                f = from.lock();
+                t = to.lock();
+            } else {
+                t = to.lock();
+                f = from.lock();
+            }
+            *f -= amount;
+            *t += amount;
+        }
+        let why = failure(check_transfer(asserts_distinct));
+        assert!(why.contains("panicked"), "{why}");
+        assert!(why.contains("return early"), "{why}");
     }
 
     #[test]
@@ -625,6 +779,20 @@ mod tests {
         }
         let why = failure(check_philosophers(one_fork));
         assert!(why.contains("ate with forks"), "{why}");
+
+        // Keeps the left fork while it retries the right one.
+        fn keeps_left(left: &Fork, right: &Fork) {
+            let l = left.lock();
+            loop {
+                if let Some(r) = right.try_lock_for(Duration::from_millis(5)) {
+                    eat(&l, &r);
+                    return;
+                }
+            }
+        }
+        let why = failure(check_philosophers(keeps_left));
+        assert!(why.contains("keeps retrying try_lock_for on fork"), "{why}");
+        assert!(why.contains("Release what you hold"), "{why}");
     }
 
     #[test]

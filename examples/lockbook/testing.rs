@@ -83,6 +83,14 @@ const SPIN_HINT: &str = "a search of every schedule must end: a loop that \
     waits for another thread without making progress itself can run \
     forever; retry a compare_exchange only when it failed";
 
+/// shuttle's panic when one schedule runs too many steps: a spin loop.
+const MAX_STEPS: &str = "exceeded max_steps bound";
+
+const STUCK_HINT: &str = "shuttle stopped a schedule that never ended: a \
+    loop that retries without re-reading spins forever once another buyer \
+    got there first. When compare_exchange fails, its Err holds the current \
+    count: use it as the new value to compare, and stop when no seat is free";
+
 /// Exercise 1: `take_seat` under every schedule of two buyers racing for
 /// one seat (not oversold), then for two seats (nobody is turned away while
 /// a seat is free).
@@ -108,6 +116,11 @@ pub fn check_seats(oversell: Search, turned_away: Search) -> Verdict {
         match run_search(search) {
             Searched::Passed { schedules } => total += schedules,
             Searched::Failed { schedule, message } => {
+                let hint = if message.contains(MAX_STEPS) {
+                    STUCK_HINT
+                } else {
+                    hint
+                };
                 return Err((
                     format!("{round}, schedule {schedule}: {message}"),
                     hint,
@@ -200,6 +213,14 @@ mod tests {
         panic!("total 1\nexpected 2");
     }
 
+    fn spins(counter: &'static AtomicUsize) -> usize {
+        counter.fetch_add(1, Ordering::SeqCst);
+        panic!(
+            "exceeded max_steps bound 1000000. this might be caused by an \
+             unfair schedule (e.g., a spin loop)?"
+        );
+    }
+
     #[test]
     fn searches_are_judged() {
         assert_eq!(run_search(passes), Searched::Passed { schedules: 3 });
@@ -217,5 +238,8 @@ mod tests {
         assert!(what.contains("failed schedule 2 of a correct"), "{what}");
         let (what, _) = check_seats(passes, fails).unwrap_err();
         assert!(what.starts_with("2 buyers, 2 seats, schedule 2"), "{what}");
+        let (what, hint) = check_seats(spins, passes).unwrap_err();
+        assert!(what.starts_with("2 buyers, 1 seat, schedule 1"), "{what}");
+        assert_eq!(hint, STUCK_HINT);
     }
 }
