@@ -24,13 +24,17 @@ const PARTS: &[&str] = &[
     "examples",
     "tests",
     "benches",
+    "quizzes",
     "theme",
     "tools",
 ];
 
 fn copy_tree(from: &Path, to: &Path) {
     if from.is_dir() {
-        if from.file_name().is_some_and(|n| n == "target") {
+        if from
+            .file_name()
+            .is_some_and(|n| n == "target" || n == "node_modules")
+        {
             return;
         }
         fs::create_dir_all(to).unwrap();

@@ -5,6 +5,8 @@
 
 MDBOOK_VERSION=0.5.4
 LINKCHECK2_VERSION=0.13.0
+# The quizzes at the end of each chapter (book.toml [preprocessor.quiz]).
+QUIZ_VERSION=0.5.0
 
 LOCKBOOK_TOOLS=${LOCKBOOK_TOOLS:-$HOME/.cache/lockbook-tools}
 export PATH="$LOCKBOOK_TOOLS/bin:$PATH"
