@@ -591,6 +591,12 @@ const BADGES = {
   should_panic: 'pre:has(> code.should_panic)',
   'hang-demo': 'pre.hang-demo',
 };
+// What each badge must say (theme/book.css), so that a blank badge fails.
+const BADGE_TEXT = {
+  compile_fail: 'This code does not compile',
+  should_panic: 'This code panics',
+  'hang-demo': 'This program detects a hang and stops',
+};
 await check('badges: compile_fail, should_panic and hang-demo blocks show a ::before badge', async log => {
   const counts = Object.fromEntries(Object.keys(BADGES).map(k => [k, 0]));
   const problems = [];
@@ -602,7 +608,7 @@ await check('badges: compile_fail, should_panic and hang-demo blocks show a ::be
         const contents = await page.$$eval(sel, ps => ps.map(p => getComputedStyle(p, '::before').content));
         counts[kind] += contents.length;
         contents.forEach((c, i) => {
-          if (!c || c === 'none' || c === 'normal' || c === '""') problems.push(`${file}: ${kind} block ${i + 1} has no badge (content ${c})`);
+          if (c !== JSON.stringify(BADGE_TEXT[kind])) problems.push(`${file}: ${kind} block ${i + 1} has no "${BADGE_TEXT[kind]}" badge (content ${c})`);
         });
       }
       {
