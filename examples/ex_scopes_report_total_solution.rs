@@ -2,10 +2,10 @@
 //! that hands the new total out; `report` runs after the block, when the
 //! lock is already free.
 
-use std::sync::Mutex;
+use lockbook::scopes::Total;
 
 // ANCHOR: solution
-fn update_total(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+fn update_total(total: &Total, amount: u64, report: &dyn Fn(u64)) {
     let now = {
         let mut t = total.lock().unwrap();
         *t += amount;

@@ -2,7 +2,7 @@
 //! RAII".
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Barrier, Mutex};
+use std::sync::{Barrier, LockResult, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,54 @@ const LIMIT: Duration = Duration::from_secs(3);
 type Failure = (String, &'static str);
 
 /// The function of exercise 1: add to the total, then report it.
-pub type UpdateTotal = fn(&Mutex<u64>, u64, &dyn Fn(u64));
+pub type UpdateTotal = fn(&Total, u64, &dyn Fn(u64));
+
+/// What "another thread" adds when it gets in between two `lock()` calls.
+const INTRUDER: u64 = 1000;
+
+/// The shared total of exercise 1: a `Mutex<u64>` whose `lock()` works
+/// like `Mutex::lock`, and lets the check see each call. When the check
+/// asks for it, a second `lock()` in the same update lets another thread
+/// add to the total first - as one could at any time in a real program,
+/// whenever the lock is free between two critical sections.
+pub struct Total {
+    inner: Mutex<u64>,
+    intrude: bool,
+    locks: AtomicUsize,
+    intrusions: AtomicUsize,
+}
+
+impl Total {
+    fn new(value: u64, intrude: bool) -> Total {
+        Total {
+            inner: Mutex::new(value),
+            intrude,
+            locks: AtomicUsize::new(0),
+            intrusions: AtomicUsize::new(0),
+        }
+    }
+
+    /// Lock the total: `total.lock().unwrap()` gives a `MutexGuard<u64>`.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, u64>> {
+        if self.intrude && self.locks.fetch_add(1, Ordering::SeqCst) == 1 {
+            // The lock was free since the first lock(): another thread
+            // comes in now. (If it is still held, nobody can.)
+            thread::scope(|s| {
+                s.spawn(|| {
+                    if let Ok(mut total) = self.inner.try_lock() {
+                        *total += INTRUDER;
+                        self.intrusions.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            });
+        }
+        self.inner.lock()
+    }
+
+    fn into_inner(self) -> u64 {
+        self.inner.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// The function of exercise 2: take jobs from the queue and process them.
 pub type Worker = fn(&Mutex<Vec<u32>>, &dyn Fn(u32));
@@ -38,19 +85,20 @@ pub fn check_report_total(
 ) -> Result<String, Failure> {
     // One call on one thread: is the lock held while `report` runs?
     let one = run_within("update_total", LIMIT, move || {
-        let total = Mutex::new(10);
+        let total = Total::new(10, true);
         let reports = Mutex::new(Vec::new());
         update_total(&total, 5, &|now| {
-            let held = total.try_lock().is_err();
+            let held = total.inner.try_lock().is_err();
             reports.lock().unwrap().push((now, held));
         });
-        let total = total.into_inner().unwrap_or_else(|e| e.into_inner());
-        (total, reports.into_inner().unwrap())
+        let intruded = total.intrusions.load(Ordering::SeqCst) > 0;
+        (total.into_inner(), reports.into_inner().unwrap(), intruded)
     });
-    let Ok((total, reports)) = one else {
+    let Ok((total, reports, intruded)) = one else {
         return Err(("update_total(5) did not return".into(), HINT_STUCK));
     };
-    if total != 15 {
+    let others = if intruded { INTRUDER } else { 0 };
+    if total != 15 + others {
         return Err((
             format!("total was 10, update_total(5) left it at {total}"),
             "add amount to the total under the guard, once",
@@ -69,17 +117,23 @@ pub fn check_report_total(
         ));
     }
     if now != 15 {
-        return Err((
-            format!("total went from 10 to 15, but report got {now}"),
-            HINT_VALUE,
-        ));
+        let what = if intruded {
+            format!(
+                "your update took the total from 10 to 15, but report got \
+                 {now}: between your two lock() calls another thread added \
+                 {INTRUDER}"
+            )
+        } else {
+            format!("total went from 10 to 15, but report got {now}")
+        };
+        return Err((what, HINT_VALUE));
     }
 
     // Ten threads at once: each report must show its own update's total,
     // so the reports are exactly 5, 10, 15, ... with no value twice.
     let (threads, updates) = (10, 200);
     let many = run_within("ten threads", LIMIT, move || {
-        let total = Mutex::new(0);
+        let total = Total::new(0, false);
         let reports = Mutex::new(Vec::new());
         let start = Barrier::new(threads);
         thread::scope(|s| {
@@ -96,7 +150,7 @@ pub fn check_report_total(
                 });
             }
         });
-        let total = total.into_inner().unwrap_or_else(|e| e.into_inner());
+        let total = total.into_inner();
         (total, reports.into_inner().unwrap())
     });
     let Ok((total, mut reports)) = many else {
@@ -254,7 +308,7 @@ pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
 mod tests {
     use super::*;
 
-    fn report_in_block(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+    fn report_in_block(total: &Total, amount: u64, report: &dyn Fn(u64)) {
         let now = {
             let mut t = total.lock().unwrap();
             *t += amount;
@@ -263,11 +317,7 @@ mod tests {
         report(now);
     }
 
-    fn report_under_guard(
-        total: &Mutex<u64>,
-        amount: u64,
-        report: &dyn Fn(u64),
-    ) {
+    fn report_under_guard(total: &Total, amount: u64, report: &dyn Fn(u64)) {
         let mut t = total.lock().unwrap();
         *t += amount;
         report(*t);
@@ -275,17 +325,21 @@ mod tests {
 
     /// A common wrong fix: the re-lock in the argument is a temporary of
     /// the statement, so the lock is held while `report` runs.
-    fn relock_in_argument(
-        total: &Mutex<u64>,
-        amount: u64,
-        report: &dyn Fn(u64),
-    ) {
+    fn relock_in_argument(total: &Total, amount: u64, report: &dyn Fn(u64)) {
         *total.lock().unwrap() += amount;
         report(*total.lock().unwrap());
     }
 
+    /// The wrong fix of "Check yourself": the lock is free while report
+    /// runs, but the total is read under a second lock.
+    fn relock_to_read(total: &Total, amount: u64, report: &dyn Fn(u64)) {
+        *total.lock().unwrap() += amount;
+        let now = *total.lock().unwrap();
+        report(now);
+    }
+
     /// Locks twice on one thread: never returns on Linux.
-    fn locks_twice(total: &Mutex<u64>, amount: u64, report: &dyn Fn(u64)) {
+    fn locks_twice(total: &Total, amount: u64, report: &dyn Fn(u64)) {
         let mut t = total.lock().unwrap();
         *t += amount;
         report(*total.lock().unwrap());
@@ -298,6 +352,12 @@ mod tests {
             let (what, hint) = check_report_total(wrong).unwrap_err();
             assert!(what.contains("still locked"), "{what}");
             assert_eq!(hint, HINT_HELD_REPORT);
+        }
+        // Update, release, lock again to read: another thread gets in.
+        for _ in 0..20 {
+            let (what, hint) = check_report_total(relock_to_read).unwrap_err();
+            assert!(what.contains("another thread added"), "{what}");
+            assert_eq!(hint, HINT_VALUE);
         }
         let started = Instant::now();
         let (what, hint) = check_report_total(locks_twice).unwrap_err();
