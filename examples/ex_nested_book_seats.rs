@@ -6,21 +6,21 @@
 //!     cargo run --example ex_nested_book_seats
 //!
 //! until it says PASS. Keep the signature of `book` (`free_seats` may take
-//! `&Seats` or `&mut Seats` instead), and keep `meanwhile()` between the
-//! check and the booking: that is when another customer tries to book.
+//! `&Seats` or `&mut Seats` instead: `lockbook::nested::Seats`), and keep
+//! `meanwhile()` between the check and the booking: that is when another
+//! customer tries to book. `Hall` is a `Mutex<Seats>` whose `lock()` the
+//! check can watch: `seats.lock().unwrap()` gives a `MutexGuard<Seats>`.
 
-use std::sync::Mutex;
-
-use lockbook::nested::Seats;
+use lockbook::nested::Hall;
 
 // ANCHOR: exercise
 /// How many seats are still free.
-fn free_seats(seats: &Mutex<Seats>) -> i64 {
+fn free_seats(seats: &Hall) -> i64 {
     seats.lock().unwrap().free
 }
 
 /// Book `n` seats if that many are free; say whether it did.
-fn book(seats: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+fn book(seats: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
     let mut guard = seats.lock().unwrap();
     if free_seats(seats) < n {
         return false;

@@ -3,9 +3,7 @@
 //! guard that `book` already holds. Nothing locks twice, and the check and
 //! the booking are one critical section.
 
-use std::sync::Mutex;
-
-use lockbook::nested::Seats;
+use lockbook::nested::{Hall, Seats};
 
 // ANCHOR: solution
 /// How many seats are still free (the caller holds the lock).
@@ -14,7 +12,7 @@ fn free_seats(seats: &Seats) -> i64 {
 }
 
 /// Book `n` seats if that many are free; say whether it did.
-fn book(seats: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+fn book(seats: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
     let mut guard = seats.lock().unwrap();
     if free_seats(&guard) < n {
         return false;

@@ -5,8 +5,11 @@
 //! the learner's code calls `meanwhile()`.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::{
+    Arc, LockResult, Mutex, MutexGuard, TryLockError, TryLockResult,
+};
 use std::thread;
 use std::time::Duration;
 
@@ -35,6 +38,52 @@ pub struct Seats {
     pub booked: i64,
 }
 
+/// Exercise 2: the seats behind a lock. `lock()` and `try_lock()` work like
+/// `Mutex`'s and give a `MutexGuard<Seats>`; the check watches the calls. A
+/// second `lock()` in one booking, after the first guard is gone, lets
+/// another customer book 8 seats in between - as one could at any time in
+/// a real program, whenever the lock is free between two critical sections.
+pub struct Hall {
+    seats: Mutex<Seats>,
+    locks: AtomicUsize,
+    intrusions: AtomicUsize,
+}
+
+impl Hall {
+    fn new(seats: Seats) -> Hall {
+        Hall {
+            seats: Mutex::new(seats),
+            locks: AtomicUsize::new(0),
+            intrusions: AtomicUsize::new(0),
+        }
+    }
+
+    /// Lock the seats, like `Mutex::lock`.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, Seats>> {
+        if self.locks.fetch_add(1, Ordering::SeqCst) == 1 {
+            // A second lock() in this booking. If the first guard is gone,
+            // the seats are free for another customer right now.
+            thread::scope(|s| {
+                s.spawn(|| {
+                    if let Ok(mut seats) = self.seats.try_lock()
+                        && seats.free >= 8
+                    {
+                        seats.free -= 8;
+                        seats.booked += 8;
+                        self.intrusions.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            });
+        }
+        self.seats.lock()
+    }
+
+    /// Try to lock the seats without waiting, like `Mutex::try_lock`.
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, Seats>> {
+        self.seats.try_lock()
+    }
+}
+
 /// What the second thread found when it tried to look.
 enum Seen<T> {
     /// The lock was free: the state at that moment.
@@ -47,12 +96,14 @@ enum Seen<T> {
 /// Each `meanwhile()` call wakes a second thread that tries the lock once
 /// and, if it is free, applies `intrude` to the state; the call returns
 /// when that is done. Gives the result and what each call saw, or a FAIL.
-fn run_observed<T, R>(
-    state: Arc<Mutex<T>>,
-    work: impl FnOnce(&Mutex<T>, &dyn Fn()) -> R + Send + 'static,
+fn run_observed<S, T, R>(
+    state: Arc<S>,
+    mutex: fn(&S) -> &Mutex<T>,
+    work: impl FnOnce(&S, &dyn Fn()) -> R + Send + 'static,
     intrude: fn(&mut T),
 ) -> Result<(R, Vec<Seen<T>>), Failure>
 where
+    S: Send + Sync + 'static,
     T: Clone + Send + 'static,
     R: Send + 'static,
 {
@@ -61,7 +112,7 @@ where
     let observed = Arc::clone(&state);
     thread::spawn(move || {
         for () in asked {
-            let seen = match observed.try_lock() {
+            let seen = match mutex(&observed).try_lock() {
                 Ok(mut now) => {
                     let before = now.clone();
                     intrude(&mut now);
@@ -118,6 +169,7 @@ pub fn check_restock(restock: fn(&Mutex<Store>, u32, &dyn Fn())) -> Verdict {
     let store = Arc::new(Mutex::new(before));
     let (_, seen) = run_observed(
         Arc::clone(&store),
+        |store| store,
         move |store, meanwhile| restock(store, 30, meanwhile),
         |_| {},
     )?;
@@ -180,17 +232,20 @@ pub fn check_restock(restock: fn(&Mutex<Store>, u32, &dyn Fn())) -> Verdict {
 /// Exercise 2: `book(seats, n, meanwhile)` books `n` seats if that many are
 /// free. When `meanwhile()` finds the seats unlocked, another customer books
 /// 8 of them right then.
-pub fn check_book(book: fn(&Mutex<Seats>, i64, &dyn Fn()) -> bool) -> Verdict {
-    let seats = Arc::new(Mutex::new(Seats {
+pub fn check_book(book: fn(&Hall, i64, &dyn Fn()) -> bool) -> Verdict {
+    let seats = Arc::new(Hall::new(Seats {
         free: 10,
         booked: 0,
     }));
     // (seats asked for, expected answer, free seats afterwards)
     let steps = [(3, true, 7), (8, false, 7), (7, true, 0), (1, false, 0)];
     for (n, expected, free_after) in steps {
-        let before = *seats.lock().unwrap();
+        let before = *seats.seats.lock().unwrap();
+        seats.locks.store(0, Ordering::SeqCst);
+        seats.intrusions.store(0, Ordering::SeqCst);
         let (booked, seen) = run_observed(
             Arc::clone(&seats),
+            |hall| &hall.seats,
             move |seats, meanwhile| book(seats, n, meanwhile),
             |s| {
                 if s.free >= 8 {
@@ -199,7 +254,20 @@ pub fn check_book(book: fn(&Mutex<Seats>, i64, &dyn Fn()) -> bool) -> Verdict {
                 }
             },
         )?;
-        let now = *seats.lock().unwrap_or_else(|e| e.into_inner());
+        let now = *seats.seats.lock().unwrap_or_else(|e| e.into_inner());
+        if seats.intrusions.load(Ordering::SeqCst) > 0 {
+            return Err((
+                format!(
+                    "book({n}) with {} free locked the seats twice; between \
+                     the two lock() calls another customer booked 8: now {} \
+                     free, {} booked",
+                    before.free, now.free, now.booked
+                ),
+                "the check (enough free?) and the booking must happen \
+                 under one guard; read the count through the guard you \
+                 hold instead of calling a helper that locks again",
+            ));
+        }
         if seen.iter().any(|s| matches!(s, Seen::Unlocked(_))) {
             if now.free < 0 {
                 return Err((
@@ -315,14 +383,14 @@ mod tests {
         assert!(check_restock(right).is_ok());
     }
 
-    fn free_locking(s: &Mutex<Seats>) -> i64 {
+    fn free_locking(s: &Hall) -> i64 {
         s.lock().unwrap().free
     }
 
     #[test]
     fn book_check_catches_wrong_fixes() {
         // The starter: the helper locks again under the guard.
-        fn nested(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn nested(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
             let mut g = s.lock().unwrap();
             if free_locking(s) < n {
                 return false;
@@ -334,7 +402,7 @@ mod tests {
         }
         assert!(failure(check_book(nested)).contains("still blocked"));
         // Ask first, lock later: check-then-act.
-        fn ask_first(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn ask_first(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
             if free_locking(s) < n {
                 return false;
             }
@@ -345,11 +413,28 @@ mod tests {
             true
         }
         assert!(failure(check_book(ask_first)).contains("another customer"));
+        // The reviewer's wrong fix: ask first (one lock), then book under a
+        // second lock with meanwhile() inside it. The gap is between the
+        // two locks, where meanwhile() never runs.
+        fn ask_then_lock(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
+            if free_locking(s) < n {
+                return false;
+            }
+            let mut g = s.lock().unwrap();
+            meanwhile();
+            g.free -= n;
+            g.booked += n;
+            true
+        }
+        for _ in 0..20 {
+            let what = failure(check_book(ask_then_lock));
+            assert!(what.contains("locked the seats twice"), "{what}");
+        }
         // "Just use try_lock": the helper gives up while the guard is held.
-        fn try_free(s: &Mutex<Seats>) -> i64 {
+        fn try_free(s: &Hall) -> i64 {
             s.try_lock().map(|g| g.free).unwrap_or(0)
         }
-        fn with_try(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn with_try(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
             let mut g = s.lock().unwrap();
             if try_free(s) < n {
                 return false;
@@ -361,7 +446,7 @@ mod tests {
         }
         assert!(failure(check_book(with_try)).contains("returned false"));
         // Right, but without letting the other customer try.
-        fn no_look(s: &Mutex<Seats>, n: i64, _: &dyn Fn()) -> bool {
+        fn no_look(s: &Hall, n: i64, _: &dyn Fn()) -> bool {
             let mut g = s.lock().unwrap();
             if g.free < n {
                 return false;
@@ -371,7 +456,7 @@ mod tests {
             true
         }
         assert!(failure(check_book(no_look)).contains("never called"));
-        fn right(s: &Mutex<Seats>, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn right(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
             let mut g = s.lock().unwrap();
             if g.free < n {
                 return false;
