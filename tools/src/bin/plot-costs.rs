@@ -19,7 +19,7 @@ use std::process::Command;
 const GROUPS: &[(&str, &str, &str)] = &[
     (
         "uncontended",
-        "One thread, no contention: lock, add 1, unlock",
+        "One thread, no contention: lock, add 1 (or read), unlock",
         "ns per operation (median)",
     ),
     (
