@@ -9,6 +9,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+use book_harness::console::run_bounded;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -150,19 +153,27 @@ fn line_of(text: &str, opening: &str, nth: usize) -> usize {
         .unwrap_or_else(|| panic!("no fence {opening} #{nth}"))
 }
 
+/// Runs `cmd` for at most `limit`: whether it succeeded, and its output.
+fn bounded(cmd: Command, limit: Duration) -> (bool, String) {
+    let what = format!("{cmd:?}");
+    let run = run_bounded(cmd, limit).expect("the command starts");
+    assert!(
+        run.exit_code.is_some(),
+        "{what} ran longer than {limit:?} and was stopped:\n{}",
+        run.output
+    );
+    (run.exit_code == Some(0), run.output)
+}
+
 fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
     let target = Path::new(ROOT).join("target").join("selftest");
-    let output = Command::new(env!("CARGO"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("SNIPPET_LIMIT", "3")
-        .env_remove("RUSTC")
-        .output()
-        .expect("cargo runs");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+        .env_remove("RUSTC");
+    bounded(cmd, Duration::from_secs(900))
 }
 
 #[test]
@@ -280,13 +291,10 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
 }
 
 fn build_book(dir: &Path) -> (bool, String) {
-    let output = Command::new(dir.join("tools/build-book"))
-        .current_dir(dir)
-        .output()
-        .expect("bash runs");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    let mut cmd = Command::new(dir.join("tools/build-book"));
+    // The snippet wrapper cargo test sets would reach a tool install.
+    cmd.current_dir(dir).env_remove("RUSTC");
+    bounded(cmd, Duration::from_secs(600))
 }
 
 #[test]
