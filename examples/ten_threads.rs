@@ -1,6 +1,7 @@
-//! The Python lesson's last program, in Rust: one function run by ten
+//! The shape of the Python lesson's last program: one function run by ten
 //! threads, adding to a global total that a lock protects. A `Barrier`
-//! makes the ten threads' output interleave on every run.
+//! makes the ten threads' output interleave on every run. (The lesson's
+//! program itself, with its re-entrant lock, is `rlock_ten_threads`.)
 //!
 //!     cargo run --example ten_threads
 
@@ -23,7 +24,10 @@ fn update_total(id: usize, amount: u64) {
 // ANCHOR_END: update
 
 fn main() {
-    lockbook::cli::no_options("The Python lesson's last program, in Rust");
+    lockbook::cli::no_options(
+        "One function run by ten threads, the shape of the Python lesson's \
+         last program",
+    );
     // ANCHOR: main
     let threads: Vec<_> = (0..10)
         .map(|id| thread::spawn(move || update_total(id, 5)))

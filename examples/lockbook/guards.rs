@@ -66,8 +66,15 @@ impl Total {
 type Verdict = Result<String, (String, &'static str)>;
 
 const HINT_RELEASE: &str = "the early `return Err(..)` leaves without `unlock`; \
-     release on every way out: put the token in a guard that unlocks when \
-     dropped (scopeguard::guard(token, |t| ...)), or unlock before returning";
+     release on every way out: keep the token in a guard that unlocks when \
+     dropped (`let _unlock = scopeguard::guard(token, |t| ...);`), or unlock \
+     before returning";
+
+// `let _ = scopeguard::guard(..)` compiles (rustc's lint knows std's guards
+// only) and unlocks at once: the likeliest way to get here.
+const HINT_UNGUARDED: &str = "acquire before `get` and release after `set`, \
+     not before; a guard bound to `_` (or to no name) is dropped at once, and \
+     unlocks then: bind it to a name such as `_unlock`";
 
 /// `update_total` adds `amount` under `total.lock` and refuses negative
 /// amounts with an error. After every call, ok or not, the lock must be free.
@@ -139,7 +146,7 @@ fn release_steps(
     if total.unguarded.load(Ordering::SeqCst) {
         return Err((
             "the total was read or written while the lock was free".to_owned(),
-            "acquire before `get` and release after `set`, not before",
+            HINT_UNGUARDED,
         ));
     }
     // Four threads at once: +2 and -1 (refused) in turn, 250 times each.
@@ -171,7 +178,7 @@ fn release_steps(
     if total.unguarded.load(Ordering::SeqCst) {
         return Err((
             "the total was read or written while the lock was free".to_owned(),
-            "acquire before `get` and release after `set`, not before",
+            HINT_UNGUARDED,
         ));
     }
     Ok(

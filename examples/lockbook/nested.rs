@@ -297,8 +297,16 @@ pub fn check_book(book: fn(&Hall, i64, &dyn Fn()) -> bool) -> Verdict {
                      free; expected {expected} and {free_after} free",
                     before.free, now.free
                 ),
-                "book only if at least `n` seats are free; then free goes \
-                 down by `n` and booked goes up by `n`",
+                if expected && !booked {
+                    // The chapter's pitfall: try_lock from the holder says
+                    // WouldBlock, and the helper takes it for "no seats".
+                    "book refused although enough seats were free: a helper \
+                     that calls try_lock() sees the lock your own book() \
+                     holds as taken; pass it the guarded Seats instead"
+                } else {
+                    "book only if at least `n` seats are free; then free goes \
+                     down by `n` and booked goes up by `n`"
+                },
             ));
         }
         if expected && seen.is_empty() {
