@@ -1,10 +1,10 @@
 //! Solution to exercise 2 of "Race conditions": one guard covers both the
 //! check and the act, so no buyer can come in between.
 
-use std::sync::Mutex;
+use lockbook::races::Tickets; // a Mutex<i64> that the check watches
 
 // ANCHOR: solution
-fn buy_ticket(tickets_left: &Mutex<i64>) -> bool {
+fn buy_ticket(tickets_left: &Tickets) -> bool {
     let mut left = tickets_left.lock().unwrap();
     if *left > 0 {
         *left -= 1;

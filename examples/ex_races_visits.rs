@@ -5,13 +5,13 @@
 //!
 //! until it says PASS. Keep the signature.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread;
+use std::sync::atomic::Ordering;
+
+use lockbook::races::Visits; // an AtomicU64 that the check watches
 
 // ANCHOR: exercise
-fn record_visit(visits: &AtomicU64) {
+fn record_visit(visits: &Visits) {
     let seen = visits.load(Ordering::SeqCst);
-    thread::yield_now();
     visits.store(seen + 1, Ordering::SeqCst);
 }
 // ANCHOR_END: exercise

@@ -272,90 +272,13 @@ pub mod watchdog {
     }
 }
 
-pub mod races {
-    //! The checks behind the exercises of the chapter "Race conditions".
-
-    use std::sync::atomic::AtomicU64;
-    use std::sync::{Barrier, Mutex};
-    use std::thread;
-
-    /// Eight threads each record 1000 visits with `record_visit`; every one
-    /// must be counted.
-    pub fn check_visits(
-        record_visit: fn(&AtomicU64),
-    ) -> Result<String, (String, &'static str)> {
-        let (threads, visits_each) = (8, 1000);
-        let visits = AtomicU64::new(0);
-        thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    (0..visits_each).for_each(|_| record_visit(&visits))
-                });
-            }
-        });
-        let expected = threads * visits_each;
-        let counted = visits.into_inner();
-        if counted == expected {
-            Ok(format!("all {expected} visits counted"))
-        } else {
-            Err((
-                format!(
-                    "counted {counted} of {expected} visits: {} were lost",
-                    expected - counted
-                ),
-                "between the load and the store another thread can count too; \
-                 make read-add-write one step (AtomicU64 has a method for exactly that)",
-            ))
-        }
-    }
-
-    /// 200 rounds of ten buyers, released together, racing for three
-    /// tickets: every round must sell exactly three.
-    pub fn check_tickets(
-        buy_ticket: fn(&Mutex<i64>) -> bool,
-    ) -> Result<String, (String, &'static str)> {
-        let (rounds, buyers, tickets) = (200, 10, 3);
-        for round in 1..=rounds {
-            let left = Mutex::new(tickets);
-            let start = Barrier::new(buyers);
-            let sold = thread::scope(|s| {
-                let handles: Vec<_> = (0..buyers)
-                    .map(|_| {
-                        s.spawn(|| {
-                            start.wait();
-                            buy_ticket(&left)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap())
-                    .filter(|&b| b)
-                    .count() as i64
-            });
-            let left = left.into_inner().unwrap();
-            if sold != tickets || left != 0 {
-                return Err((
-                    format!(
-                        "round {round}: {tickets} tickets, {sold} sold, {left} left"
-                    ),
-                    "the check (any left?) and the act (take one) must happen under one \
-                     guard; a second lock() lets another buyer in between",
-                ));
-            }
-        }
-        Ok(format!(
-            "{rounds} rounds, each sold exactly {tickets} tickets"
-        ))
-    }
-}
-
 // The checks behind each chapter's exercises, one file per chapter.
 pub mod costs;
 pub mod deadlocks;
 pub mod guards;
 pub mod nested;
 pub mod primitives;
+pub mod races;
 pub mod reentrant;
 pub mod scopes;
 pub mod testing;
