@@ -7,6 +7,9 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use book_harness::console::{line_matches, run_example};
 
 const PAGE: &str = "src/instructors.md";
 const COMMAND: &str = "cargo run --example ";
@@ -332,10 +335,28 @@ fn sheets(page: &str) -> Vec<(String, Vec<&str>)> {
     out
 }
 
+/// The `PASS: ...` line that the solution of exercise `name` prints.
+fn solution_pass_line(name: &str) -> String {
+    let run =
+        run_example(&format!("{name}_solution"), &[], Duration::from_secs(30));
+    assert_eq!(run.exit_code, Some(0), "{name}_solution:\n{}", run.output);
+    let passes: Vec<&str> = run
+        .output
+        .lines()
+        .filter(|l| l.starts_with("PASS: "))
+        .collect();
+    let [pass] = passes[..] else {
+        panic!("{name}_solution: not one PASS line:\n{}", run.output)
+    };
+    pass.to_owned()
+}
+
 /// Each exercise is on the sheet of the chapter whose text has its command:
-/// a task (`**N. Name.** ...`), `- Edit: `examples/NAME.rs`` and
-/// `- Check: `cargo run --example NAME``. A sheet names its chapter, has
-/// exactly that chapter's exercises, and the chapter's exercise minutes.
+/// a task (`**N. Name.** ...`), `- Edit: `examples/NAME.rs``,
+/// `- Check: `cargo run --example NAME`` and `- Passes: `PASS: ...``, the
+/// line the solution prints (`[..]` for what varies). A sheet names its
+/// chapter, has exactly that chapter's exercises, and the chapter's
+/// exercise minutes.
 #[test]
 fn every_exercise_is_on_its_chapters_sheet_with_its_command() {
     let page = read(PAGE);
@@ -366,6 +387,7 @@ fn every_exercise_is_on_its_chapters_sheet_with_its_command() {
         let mut on_sheet = BTreeSet::new();
         let mut tasks = 0;
         let mut edit: Option<&str> = None;
+        let (mut passes_due, mut passes) = (None::<String>, 0);
         for line in sheet {
             if line.starts_with("**")
                 && line[2..].starts_with(|c: char| c.is_ascii_digit())
@@ -389,8 +411,32 @@ fn every_exercise_is_on_its_chapters_sheet_with_its_command() {
                     "### {heading}: `- Edit:` right above the check of {name}"
                 );
                 on_sheet.insert(name.clone());
+                passes_due = Some(name.clone());
+            } else if let Some(shown) = line.strip_prefix("- Passes: ") {
+                let name = passes_due.take().unwrap_or_else(|| {
+                    panic!("### {heading}: `- Passes:` without a check above")
+                });
+                let pattern = shown
+                    .trim()
+                    .strip_prefix('`')
+                    .and_then(|p| p.strip_suffix('`'))
+                    .unwrap_or_else(|| {
+                        panic!("### {heading}: `- Passes:` wants `PASS: ...`")
+                    });
+                let pass = solution_pass_line(&name);
+                assert!(
+                    line_matches(pattern, &pass),
+                    "### {heading}: the sheet says {name} passes with\n  \
+                     {pattern}\nbut its solution printed\n  {pass}"
+                );
+                passes += 1;
             }
         }
+        assert_eq!(
+            passes,
+            on_sheet.len(),
+            "### {heading}: a `- Passes:` line under every `- Check:`"
+        );
         assert_eq!(
             tasks,
             on_sheet.len(),
