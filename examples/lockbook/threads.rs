@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,8 @@ const LIMIT: Duration = Duration::from_secs(3);
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static MOST_AT_ONCE: AtomicUsize = AtomicUsize::new(0);
 static FIRST_WAITED: AtomicBool = AtomicBool::new(false);
+/// Extra time `slow_square(1)` takes, in ms: the second run of the check.
+static HOLD_MS: AtomicU64 = AtomicU64::new(0);
 /// One `check_squares` at a time (the counters above are shared).
 static CHECKING: Mutex<()> = Mutex::new(());
 
@@ -36,7 +38,12 @@ fn slow_square(n: u64) -> u64 {
             thread::sleep(Duration::from_millis(1));
         }
     }
-    thread::sleep(Duration::from_millis(20 * (10 - n.min(9))));
+    let extra = if n == 1 {
+        HOLD_MS.load(Ordering::SeqCst)
+    } else {
+        0
+    };
+    thread::sleep(Duration::from_millis(20 * (10 - n.min(9)) + extra));
     IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     n * n
 }
@@ -59,29 +66,8 @@ pub fn check_squares(
     // One after another, the eight squares take 880 ms; at the same time,
     // as long as the slowest one, 180 ms.
     let serial: u64 = numbers.iter().map(|n| 20 * (10 - n)).sum();
-    let input = numbers.clone();
-    let started = Instant::now();
-    let outcome = run_within("squares", LIMIT, move || {
-        panic::catch_unwind(AssertUnwindSafe(|| squares(input, slow_square)))
-    });
-    let took = started.elapsed();
-    let got = match outcome {
-        Err(_) => {
-            return Err((
-                format!("squares() did not return within {LIMIT:?}"),
-                "is something waiting that never ends? join each handle once, \
-                 after all threads have been spawned",
-            ));
-        }
-        Ok(Err(_)) => {
-            return Err((
-                "squares() panicked (the message is above)".to_owned(),
-                "`join()` returns Err if the thread panicked; did a thread \
-                 index past the end of a Vec?",
-            ));
-        }
-        Ok(Ok(got)) => got,
-    };
+    HOLD_MS.store(0, Ordering::SeqCst);
+    let (got, took) = run_squares(squares, &numbers)?;
     if got.len() < expected.len() {
         return Err((
             format!(
@@ -120,11 +106,62 @@ pub fn check_squares(
              join them all",
         ));
     }
+    // A fixed wait (a sleep long enough on the first run) is not a join:
+    // run again with square(1) slower than the whole first run.
+    let hold = took.as_millis() as u64 + 300;
+    HOLD_MS.store(hold, Ordering::SeqCst);
+    FIRST_WAITED.store(true, Ordering::SeqCst);
+    let again = run_squares(squares, &numbers);
+    // Threads nobody joined may still be squaring: let them finish, so
+    // that they do not count in a later check of the same process.
+    let deadline = Instant::now() + LIMIT;
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+    HOLD_MS.store(0, Ordering::SeqCst);
+    let (again, _) = again?;
+    if again != expected {
+        return Err((
+            format!(
+                "with square(1) made {hold} ms slower, squares() returned \
+                 {again:?}: it did not wait for that thread"
+            ),
+            "waiting a fixed time is not waiting for the threads: keep \
+             every JoinHandle and join() it",
+        ));
+    }
     Ok(format!(
         "all {} squares, in order, in {} ms (one after another: {serial} ms)",
         expected.len(),
         took.as_millis()
     ))
+}
+
+/// One run of the learner's `squares` on `numbers`, at most [`LIMIT`]: its
+/// result and how long it took, or a FAIL.
+fn run_squares(
+    squares: Squares,
+    numbers: &[u64],
+) -> Result<(Vec<u64>, Duration), (String, &'static str)> {
+    let input = numbers.to_vec();
+    let started = Instant::now();
+    let outcome = run_within("squares", LIMIT, move || {
+        panic::catch_unwind(AssertUnwindSafe(|| squares(input, slow_square)))
+    });
+    let took = started.elapsed();
+    match outcome {
+        Err(_) => Err((
+            format!("squares() did not return within {LIMIT:?}"),
+            "is something waiting that never ends? join each handle once, \
+             after all threads have been spawned",
+        )),
+        Ok(Err(_)) => Err((
+            "squares() panicked (the message is above)".to_owned(),
+            "`join()` returns Err if the thread panicked; did a thread \
+             index past the end of a Vec?",
+        )),
+        Ok(Ok(got)) => Ok((got, took)),
+    }
 }
 
 /// Which thread added up which part: (thread, length of the part).
@@ -264,12 +301,32 @@ mod tests {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     }
 
+    /// No join: wait long enough, then put the squares in order.
+    fn squares_slept(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let out = std::sync::Arc::new(Mutex::new(Vec::new()));
+        for (i, n) in numbers.into_iter().enumerate() {
+            let out = std::sync::Arc::clone(&out);
+            thread::spawn(move || {
+                let sq = square(n); // not under the lock
+                out.lock().unwrap().push((i, sq));
+            });
+        }
+        thread::sleep(Duration::from_millis(500));
+        let mut got = out.lock().unwrap().clone();
+        got.sort_unstable();
+        got.into_iter().map(|(_, sq)| sq).collect()
+    }
+
     #[test]
     fn squares_catches_wrong_fixes() {
         let serial = check_squares(squares_joined_at_once).unwrap_err();
         assert!(serial.1.contains("one at a time"), "{serial:?}");
         let pushed = check_squares(squares_pushed).unwrap_err();
         assert!(pushed.1.contains("order"), "{pushed:?}");
+        for _ in 0..3 {
+            let slept = check_squares(squares_slept).unwrap_err();
+            assert!(slept.0.contains("did not wait"), "{slept:?}");
+        }
         check_squares(squares_right).unwrap();
     }
 
