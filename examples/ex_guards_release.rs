@@ -7,7 +7,6 @@
 //! until it says PASS. Keep the signature.
 
 use lockbook::guards::Total;
-use parking_lot::lock_api::RawMutex as _;
 
 // ANCHOR: exercise
 /// Add `amount` to the total under its lock; refuse negative amounts.

@@ -3,7 +3,6 @@
 //! normal end, the early `return`, and a panic.
 
 use lockbook::guards::Total;
-use parking_lot::lock_api::RawMutex as _;
 
 // ANCHOR: solution
 /// Add `amount` to the total under its lock; refuse negative amounts.

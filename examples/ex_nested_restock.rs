@@ -8,21 +8,19 @@
 //! until it says PASS. Keep the signature of `restock` and its call to
 //! `meanwhile()` between the two steps: that is when the other thread looks.
 
-use std::sync::Mutex;
-
-use lockbook::nested::Store;
+use lockbook::nested::Storeroom;
 
 // ANCHOR: exercise
-fn take_from_warehouse(store: &Mutex<Store>, n: u32) {
+fn take_from_warehouse(store: &Storeroom, n: u32) {
     store.lock().unwrap().warehouse -= n;
 }
 
-fn put_in_shop(store: &Mutex<Store>, n: u32) {
+fn put_in_shop(store: &Storeroom, n: u32) {
     store.lock().unwrap().shop += n;
 }
 
 /// Move `n` items from the warehouse to the shop.
-fn restock(store: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+fn restock(store: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
     take_from_warehouse(store, n);
     meanwhile(); // another thread looks at the store here
     put_in_shop(store, n);

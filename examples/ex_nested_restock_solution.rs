@@ -3,9 +3,7 @@
 //! move is one critical section. The thread that looks in between finds the
 //! store locked and would have to wait.
 
-use std::sync::Mutex;
-
-use lockbook::nested::Store;
+use lockbook::nested::{Store, Storeroom};
 
 // ANCHOR: solution
 fn take_from_warehouse(store: &mut Store, n: u32) {
@@ -17,7 +15,7 @@ fn put_in_shop(store: &mut Store, n: u32) {
 }
 
 /// Move `n` items from the warehouse to the shop.
-fn restock(store: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+fn restock(store: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
     let mut store = store.lock().unwrap();
     take_from_warehouse(&mut store, n);
     meanwhile(); // another thread looks at the store here

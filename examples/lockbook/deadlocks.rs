@@ -34,6 +34,12 @@ struct ThreadState {
     /// The lock it waits for in `try_lock_for`, or last gave up on there,
     /// until it next gets a lock.
     retries: Option<usize>,
+    /// The locks it held when `try_lock_for` last gave up, as long as it
+    /// keeps them.
+    kept_after_give_up: Vec<usize>,
+    /// It called `try_lock_for` again while it still kept one of those:
+    /// it retries without releasing what it holds.
+    retried_holding: bool,
 }
 
 /// Holds threads after their first lock until `of` of them got there, or
@@ -125,12 +131,15 @@ impl Table {
     }
 
     /// "`t` holds account 1, retries try_lock_for on account 2" for each
-    /// thread that holds a lock and retries a timed wait for another.
+    /// thread that gave up a timed wait for a lock, kept what it held, and
+    /// is waiting for that lock again. (A thread that releases between its
+    /// tries is not listed, even if it is caught holding one lock while it
+    /// tries for another.)
     fn holding_and_retrying(&self) -> Vec<String> {
         let kind = self.kind;
         self.snapshot()
             .iter()
-            .filter(|(_, s)| !s.holds.is_empty())
+            .filter(|(_, s)| s.retried_holding && !s.holds.is_empty())
             .filter_map(|(name, s)| {
                 let wanted = s.retries?;
                 let held: Vec<String> =
@@ -205,6 +214,8 @@ impl<T> Tracked<T> {
         self.table.update(|s| {
             s.waits_for = None;
             s.retries = None;
+            s.retried_holding = false;
+            s.kept_after_give_up.clear();
             s.holds.push(id);
             s.taken += 1;
             s.most_held = s.most_held.max(s.holds.len());
@@ -222,7 +233,12 @@ impl<T> Tracked<T> {
     /// `lock()` waits: it ends by itself, so it is never part of a deadlock.
     pub fn try_lock_for(&self, patience: Duration) -> Option<Held<'_, T>> {
         let id = self.id;
-        self.table.update(|s| s.retries = Some(id));
+        self.table.update(|s| {
+            s.retries = Some(id);
+            if !s.kept_after_give_up.is_empty() {
+                s.retried_holding = true;
+            }
+        });
         let deadline = Instant::now() + patience;
         let guard = loop {
             match self.value.try_lock() {
@@ -233,12 +249,16 @@ impl<T> Tracked<T> {
                 Err(std::sync::TryLockError::WouldBlock) => {}
             }
             if Instant::now() >= deadline {
+                self.table
+                    .update(|s| s.kept_after_give_up = s.holds.clone());
                 return None;
             }
             thread::sleep(Duration::from_micros(200));
         };
         let held_before = self.table.update(|s| {
             s.retries = None;
+            s.retried_holding = false;
+            s.kept_after_give_up.clear();
             s.holds.push(id);
             s.taken += 1;
             s.most_held = s.most_held.max(s.holds.len());
@@ -254,7 +274,13 @@ impl<T> Tracked<T> {
 impl<T> Drop for Held<'_, T> {
     fn drop(&mut self) {
         let id = self.lock.id;
-        self.lock.table.update(|s| s.holds.retain(|&h| h != id));
+        self.lock.table.update(|s| {
+            s.holds.retain(|&h| h != id);
+            s.kept_after_give_up.retain(|&h| h != id);
+            if s.kept_after_give_up.is_empty() {
+                s.retried_holding = false;
+            }
+        });
     }
 }
 
@@ -793,6 +819,24 @@ mod tests {
         let why = failure(check_philosophers(keeps_left));
         assert!(why.contains("keeps retrying try_lock_for on fork"), "{why}");
         assert!(why.contains("Release what you hold"), "{why}");
+
+        // Releases the left fork before each retry, but with no back-off.
+        // It may starve (or, rarely, finish); it holds nothing while it
+        // retries, so it must never be told that it does.
+        fn retries_at_once(left: &Fork, right: &Fork) {
+            loop {
+                let l = left.lock();
+                if let Some(r) = right.try_lock_for(Duration::from_millis(1)) {
+                    eat(&l, &r);
+                    return;
+                }
+            }
+        }
+        if let Err((what, hint)) = check_philosophers(retries_at_once) {
+            assert!(!what.contains("keeps retrying"), "{what}");
+            assert!(what.contains("somebody starves"), "{what}");
+            assert!(hint.contains("back off"), "{hint}");
+        }
     }
 
     #[test]

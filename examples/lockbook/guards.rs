@@ -2,7 +2,7 @@
 //! try/finally-style guards".
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
@@ -18,29 +18,80 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// discipline ties the lock to the value. `get` and `set` note any access
 /// made while the lock is not held.
 pub struct Total {
-    pub lock: parking_lot::RawMutex,
+    pub lock: Lock,
     value: AtomicI64,
     unguarded: AtomicBool,
+    /// The critical section (numbered by `lock`) of the last `get`.
+    read_in: AtomicU64,
+    /// A `set` in another critical section than the `get` before it.
+    split: AtomicBool,
+}
+
+/// The total's lock: parking_lot's raw mutex, which also numbers its
+/// critical sections, so that the check can tell whether a read and the
+/// write after it happened under one lock().
+pub struct Lock {
+    raw: parking_lot::RawMutex,
+    sections: AtomicU64,
+}
+
+type Token = <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::Guard;
+
+impl Lock {
+    /// Acquire, like `RawMutex::lock`; keep the token to unlock.
+    pub fn lock(&self) -> Token {
+        let token = self.raw.lock();
+        self.sections.fetch_add(1, Ordering::SeqCst);
+        token
+    }
+    /// Release, like `RawMutex::unlock`.
+    ///
+    /// # Safety
+    /// `token` must come from this lock's `lock()` or `try_lock()`.
+    pub unsafe fn unlock(&self, token: Token) {
+        unsafe { self.raw.unlock(token) }
+    }
+    /// Acquire if free, like `RawMutex::try_lock`; never waits.
+    pub fn try_lock(&self) -> Option<Token> {
+        let token = self.raw.try_lock()?;
+        self.sections.fetch_add(1, Ordering::SeqCst);
+        Some(token)
+    }
+    /// Is the lock held (by anyone)?
+    pub fn is_locked(&self) -> bool {
+        self.raw.is_locked()
+    }
 }
 
 impl Total {
     pub const fn new(value: i64) -> Total {
         Total {
-            lock: parking_lot::RawMutex::INIT,
+            lock: Lock {
+                raw: parking_lot::RawMutex::INIT,
+                sections: AtomicU64::new(0),
+            },
             value: AtomicI64::new(value),
             unguarded: AtomicBool::new(false),
+            read_in: AtomicU64::new(0),
+            split: AtomicBool::new(false),
         }
     }
 
     /// Read the total (hold `lock` while you do).
     pub fn get(&self) -> i64 {
         self.note_access();
+        let section = self.lock.sections.load(Ordering::SeqCst);
+        self.read_in.store(section, Ordering::SeqCst);
         self.value.load(Ordering::SeqCst)
     }
 
     /// Write the total (hold `lock` while you do).
     pub fn set(&self, value: i64) {
         self.note_access();
+        let section = self.lock.sections.load(Ordering::SeqCst);
+        if self.read_in.load(Ordering::SeqCst) != section {
+            self.split.store(true, Ordering::SeqCst);
+        }
         self.value.store(value, Ordering::SeqCst);
     }
 
@@ -52,10 +103,10 @@ impl Total {
 
     /// Is the lock free? Found out with `try_lock`, never by waiting.
     fn lock_is_free(&self) -> bool {
-        match self.lock.try_lock() {
+        match self.lock.raw.try_lock() {
             Some(token) => {
                 // SAFETY: `token` came from the `try_lock` just above.
-                unsafe { self.lock.unlock(token) };
+                unsafe { self.lock.raw.unlock(token) };
                 true
             }
             None => false,
@@ -147,6 +198,18 @@ fn release_steps(
         return Err((
             "the total was read or written while the lock was free".to_owned(),
             HINT_UNGUARDED,
+        ));
+    }
+    // Read under one lock() and written under another: in between, another
+    // caller could have added too. Known without threads, so every run.
+    if total.split.load(Ordering::SeqCst) {
+        return Err((
+            "update_total read the total in one critical section and wrote \
+             it in another: between the two, another caller's addition \
+             would be lost"
+                .to_owned(),
+            "lock once, then get, add and set, then release (on every way \
+             out)",
         ));
     }
     // Four threads at once: +2 and -1 (refused) in turn, 250 times each.
@@ -346,6 +409,38 @@ mod tests {
         Ok(new)
     }
 
+    /// The audit's wrong fix: every access under the lock, but the read
+    /// and the write under two lock() calls.
+    fn split_lock(total: &Total, amount: i64) -> Result<i64, String> {
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        let token = total.lock.lock();
+        let current = total.get();
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        let token = total.lock.lock();
+        total.set(current + amount);
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        Ok(current + amount)
+    }
+
+    /// Released before the write (the error path is right).
+    fn set_after_unlock(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        if amount < 0 {
+            // SAFETY: `token` came from `total.lock.lock()` above.
+            unsafe { total.lock.unlock(token) };
+            return Err("negative".into());
+        }
+        let new = total.get() + amount;
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        total.set(new);
+        Ok(new)
+    }
+
     #[test]
     fn release_check_fails_wrong_fixes() {
         let hint = |r: Verdict| r.unwrap_err().1;
@@ -353,6 +448,13 @@ mod tests {
         assert!(
             hint(check_release(releases_too_early)).contains("before `get`")
         );
+        // Wrong on every run, not only when the threads collide.
+        for _ in 0..20 {
+            let (what, _) = check_release(split_lock).unwrap_err();
+            assert!(what.contains("one critical section"), "{what}");
+            let (what, _) = check_release(set_after_unlock).unwrap_err();
+            assert!(what.contains("while the lock was free"), "{what}");
+        }
         assert!(check_release(releases).is_ok());
     }
 

@@ -38,6 +38,42 @@ pub struct Seats {
     pub booked: i64,
 }
 
+/// Exercise 1: the store behind a lock. `lock()` works like `Mutex::lock`
+/// and gives a `MutexGuard<Store>`. Every `lock()` after the first in one
+/// restock lets another thread look first (with `try_lock`, so only if no
+/// guard is alive right now), as one could at any time in a real program;
+/// the first state it saw is kept. So a gap between two critical sections
+/// is seen on every run, wherever `meanwhile()` is.
+pub struct Storeroom {
+    store: Mutex<Store>,
+    locks: AtomicUsize,
+    peeked: Mutex<Option<Store>>,
+}
+
+impl Storeroom {
+    fn new(store: Store) -> Storeroom {
+        Storeroom {
+            store: Mutex::new(store),
+            locks: AtomicUsize::new(0),
+            peeked: Mutex::new(None),
+        }
+    }
+
+    /// Lock the store, like `Mutex::lock`.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, Store>> {
+        if self.locks.fetch_add(1, Ordering::SeqCst) >= 1 {
+            thread::scope(|s| {
+                s.spawn(|| {
+                    if let Ok(now) = self.store.try_lock() {
+                        self.peeked.lock().unwrap().get_or_insert(*now);
+                    }
+                });
+            });
+        }
+        self.store.lock()
+    }
+}
+
 /// Exercise 2: the seats behind a lock. `lock()` and `try_lock()` work like
 /// `Mutex`'s and give a `MutexGuard<Seats>`; the check watches the calls. A
 /// second `lock()` in one booking, after the first guard is gone, lets
@@ -161,19 +197,25 @@ where
 
 /// Exercise 1: `restock(store, 30, meanwhile)` must move 30 items from the
 /// warehouse to the shop so that no other thread ever sees them missing.
-pub fn check_restock(restock: fn(&Mutex<Store>, u32, &dyn Fn())) -> Verdict {
+pub fn check_restock(restock: fn(&Storeroom, u32, &dyn Fn())) -> Verdict {
     let before = Store {
         warehouse: 100,
         shop: 0,
     };
-    let store = Arc::new(Mutex::new(before));
-    let (_, seen) = run_observed(
+    let store = Arc::new(Storeroom::new(before));
+    let (_, mut seen) = run_observed(
         Arc::clone(&store),
-        |store| store,
+        |room| &room.store,
         move |store, meanwhile| restock(store, 30, meanwhile),
         |_| {},
     )?;
-    let after = *store.lock().unwrap_or_else(|e| e.into_inner());
+    // A look between two lock() calls counts like one at meanwhile().
+    if let Some(at) = *store.peeked.lock().unwrap()
+        && at.warehouse + at.shop != 100
+    {
+        seen.insert(0, Seen::Unlocked(at));
+    }
+    let after = *store.store.lock().unwrap_or_else(|e| e.into_inner());
     let expected = Store {
         warehouse: 70,
         shop: 30,
@@ -350,39 +392,52 @@ mod tests {
     #[test]
     fn restock_check_catches_wrong_fixes() {
         // The starter: two critical sections.
-        fn two_guards(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+        fn two_guards(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
             s.lock().unwrap().warehouse -= n;
             meanwhile();
             s.lock().unwrap().shop += n;
         }
         assert!(failure(check_restock(two_guards)).contains("saw warehouse"));
         // An outer lock around helpers that lock.
-        fn outer(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+        fn outer(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
             let _all = s.lock().unwrap();
             two_guards(s, n, meanwhile);
         }
         assert!(failure(check_restock(outer)).contains("still blocked"));
+        // The audit's wrong fix: take under one lock, then lock again and
+        // put, with meanwhile() inside the second guard. The gap is between
+        // the two locks, where meanwhile() never runs: seen on every run.
+        fn take_then_lock(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
+            s.lock().unwrap().warehouse -= n;
+            let mut s = s.lock().unwrap();
+            meanwhile();
+            s.shop += n;
+        }
+        for _ in 0..20 {
+            let what = failure(check_restock(take_then_lock));
+            assert!(what.contains("saw warehouse 70 + shop 0"), "{what}");
+        }
         // One guard, but `meanwhile()` dropped or moved out of it.
-        fn no_look(s: &Mutex<Store>, n: u32, _: &dyn Fn()) {
+        fn no_look(s: &Storeroom, n: u32, _: &dyn Fn()) {
             let mut s = s.lock().unwrap();
             s.warehouse -= n;
             s.shop += n;
         }
         assert!(failure(check_restock(no_look)).contains("never called"));
-        fn look_first(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+        fn look_first(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
             meanwhile();
             no_look(s, n, meanwhile);
         }
         assert!(failure(check_restock(look_first)).contains("unlocked"));
         // Atomic, but the wrong amount.
-        fn wrong_amount(s: &Mutex<Store>, _: u32, meanwhile: &dyn Fn()) {
+        fn wrong_amount(s: &Storeroom, _: u32, meanwhile: &dyn Fn()) {
             let mut s = s.lock().unwrap();
             s.warehouse -= 1;
             meanwhile();
             s.shop += 1;
         }
         assert!(failure(check_restock(wrong_amount)).contains("expected"));
-        fn right(s: &Mutex<Store>, n: u32, meanwhile: &dyn Fn()) {
+        fn right(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
             let mut s = s.lock().unwrap();
             s.warehouse -= n;
             meanwhile();

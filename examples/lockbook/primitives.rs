@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, LockResult, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
@@ -22,14 +22,58 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// Exercise 1: a job queue. Producers push a job and notify `added`.
 #[derive(Default)]
 pub struct Jobs {
-    pub queue: Mutex<VecDeque<u32>>,
+    pub queue: JobQueue,
     pub added: Condvar,
+}
+
+/// The queue of exercise 1: `lock()` works like `Mutex::lock` and gives a
+/// `MutexGuard<VecDeque<u32>>`, for `Condvar::wait`. When the check asks, a
+/// second `lock()` in one `take()` - after the first guard is gone - lets a
+/// producer add job 42 first, while nobody waits, so its notification wakes
+/// no one: as in a real program whenever the lock is free between a look
+/// at the queue and the wait.
+#[derive(Default)]
+pub struct JobQueue {
+    inner: Mutex<VecDeque<u32>>,
+    /// Let a producer in at the second `lock()`.
+    spy: AtomicBool,
+    /// `lock()` calls so far.
+    locks: AtomicUsize,
+    /// `lock()` calls that have returned.
+    acquired: AtomicUsize,
+    /// Job 42 was added (by the spy or by the producer of round 1b).
+    pushed: AtomicBool,
+}
+
+impl JobQueue {
+    /// Lock the queue, like `Mutex::lock`.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, VecDeque<u32>>> {
+        if self.spy.load(Ordering::SeqCst)
+            && self.locks.fetch_add(1, Ordering::SeqCst) == 1
+        {
+            thread::scope(|s| {
+                s.spawn(|| {
+                    if let Ok(mut queue) = self.inner.try_lock()
+                        && !self.pushed.swap(true, Ordering::SeqCst)
+                    {
+                        queue.push_back(42); // and notify_one(): nobody waits
+                    }
+                });
+            });
+        }
+        let guard = self.inner.lock();
+        self.acquired.fetch_add(1, Ordering::SeqCst);
+        guard
+    }
 }
 
 impl Jobs {
     /// Add a job and wake one waiting consumer.
     pub fn push(&self, job: u32) {
-        self.queue.lock().unwrap().push_back(job);
+        let mut queue =
+            self.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
+        queue.push_back(job);
+        drop(queue);
         self.added.notify_one();
     }
 }
@@ -44,13 +88,9 @@ fn take_within(
     name: &str,
     take: fn(&Jobs) -> u32,
     jobs: &Arc<Jobs>,
-    started: Option<Arc<AtomicBool>>,
 ) -> Result<Result<u32, String>, Duration> {
     let jobs = Arc::clone(jobs);
     watchdog::run_within(name, LIMIT, move || {
-        if let Some(started) = started {
-            started.store(true, Ordering::SeqCst);
-        }
         panic::catch_unwind(AssertUnwindSafe(|| take(&jobs))).map_err(|p| {
             p.downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -63,18 +103,29 @@ fn take_within(
 /// Exercise 1: `take` must return the next job, waiting while there is
 /// none, however often the Condvar wakes it.
 pub fn check_take_job(take: fn(&Jobs) -> u32) -> Verdict {
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {})); // the check reports panics itself
+    // The check reports take()'s panics itself: keep those off the
+    // console, and only those (other threads' panics still print).
+    let default_hook = Arc::new(panic::take_hook());
+    let passed_on = Arc::clone(&default_hook);
+    panic::set_hook(Box::new(move |info| {
+        if thread::current().name() != Some("consumer") {
+            passed_on(info);
+        }
+    }));
     let verdict = take_job_rounds(take);
-    panic::set_hook(default_hook);
+    drop(panic::take_hook()); // ours, and `passed_on` with it
+    match Arc::try_unwrap(default_hook) {
+        Ok(hook) => panic::set_hook(hook),
+        Err(hook) => panic::set_hook(Box::new(move |info| hook(info))),
+    }
     verdict
 }
 
 fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
     // 1. A job is already there: take it without waiting.
     let jobs = Arc::new(Jobs::default());
-    jobs.queue.lock().unwrap().push_back(7);
-    match take_within("consumer", take, &jobs, None) {
+    jobs.queue.inner.lock().unwrap().push_back(7);
+    match take_within("consumer", take, &jobs) {
         Ok(Ok(7)) => {}
         Ok(Ok(other)) => {
             return Err((
@@ -98,25 +149,113 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
         }
     }
 
-    // 2. The queue is empty; the Condvar is notified 50 times with no job
-    //    (as a spurious wake-up would), then job 42 is added.
+    // 1b. The queue is empty. A producer adds job 42 and notifies as soon
+    //     as it gets the lock after take()'s first lock(); or, if take()
+    //     locks a second time and the lock is free then, job 42 comes in
+    //     just before, with nobody waiting to be notified. A look at the
+    //     queue and a wait under two guards miss it on every run.
     let jobs = Arc::new(Jobs::default());
-    let started = Arc::new(AtomicBool::new(false));
-    let noise = {
-        let (jobs, started) = (Arc::clone(&jobs), Arc::clone(&started));
+    jobs.queue.spy.store(true, Ordering::SeqCst);
+    let returned = Arc::new(AtomicBool::new(false));
+    let producer = {
+        let (jobs, returned) = (Arc::clone(&jobs), Arc::clone(&returned));
         thread::spawn(move || {
-            while !started.load(Ordering::SeqCst) {
+            while jobs.queue.acquired.load(Ordering::SeqCst) == 0 {
+                if returned.load(Ordering::SeqCst) {
+                    return; // take() returned without locking
+                }
                 thread::yield_now();
             }
-            thread::sleep(Duration::from_millis(20)); // the consumer waits
+            // Blocks until the consumer waits (or drops its guard).
+            let mut queue =
+                jobs.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
+            if !jobs.queue.pushed.swap(true, Ordering::SeqCst) {
+                queue.push_back(42);
+                jobs.added.notify_one();
+            }
+        })
+    };
+    let taken = take_within("consumer", take, &jobs);
+    returned.store(true, Ordering::SeqCst);
+    if taken.is_ok() {
+        // take() returned, so its guards are gone: the producer ends.
+        let _ = producer.join();
+    }
+    match taken {
+        Ok(Ok(42)) => {}
+        Ok(Ok(other)) => {
+            return Err((
+                format!("job 42 was added, take() returned {other}"),
+                HINT_WHILE,
+            ));
+        }
+        Ok(Err(message)) => {
+            return Err((format!("take() panicked: {message}"), HINT_WHILE));
+        }
+        Err(_) if jobs.queue.acquired.load(Ordering::SeqCst) == 0 => {
+            return Err((
+                "the queue was empty, and take() was still running after \
+                 2 s without locking it"
+                    .into(),
+                "lock the queue, and wait on `added` while it is empty",
+            ));
+        }
+        Err(_) if !jobs.queue.pushed.load(Ordering::SeqCst) => {
+            return Err((
+                "the queue was empty, and take() kept it locked for 2 s \
+                 without waiting: no job could be added"
+                    .into(),
+                "lock the queue once (a second lock() while you hold the \
+                 guard waits for yourself), and wait on `added` with that \
+                 guard",
+            ));
+        }
+        Err(_) if jobs.queue.locks.load(Ordering::SeqCst) < 2 => {
+            return Err((
+                "job 42 was added and notified while take() waited, and \
+                 take() was still waiting after 2 s"
+                    .into(),
+                "wait on `jobs.added` with the guard of the queue's lock, \
+                 and check the queue again after each wake-up",
+            ));
+        }
+        Err(_) => {
+            return Err((
+                "job 42 was added between two of your lock() calls, when \
+                 nobody waited (its notify_one() woke no one); take() \
+                 waited anyway, and was still waiting after 2 s"
+                    .into(),
+                "a lost wake-up: look at the queue and wait under one guard; \
+                 wait() releases the lock only once it is waiting, so no \
+                 job can slip in between. `added.wait_while(guard, |q| \
+                 q.is_empty())`",
+            ));
+        }
+    }
+
+    // 2. The queue is empty; the Condvar is notified 50 times with no job
+    //    (as a spurious wake-up would), then job 42 is added.
+    //    Each notification comes once the consumer has locked the queue
+    //    and let go of it (by waiting), so none comes too early.
+    let jobs = Arc::new(Jobs::default());
+    let noise = {
+        let jobs = Arc::clone(&jobs);
+        thread::spawn(move || {
+            while jobs.queue.acquired.load(Ordering::SeqCst) == 0 {
+                thread::yield_now();
+            }
             for _ in 0..50 {
+                // The consumer took the lock; we get it once it waits.
+                let queue =
+                    jobs.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
                 jobs.added.notify_all(); // a wake-up with no job
+                drop(queue);
                 thread::sleep(Duration::from_millis(2));
             }
             jobs.push(42);
         })
     };
-    let taken = take_within("consumer", take, &jobs, Some(started));
+    let taken = take_within("consumer", take, &jobs);
     match taken {
         Ok(Ok(42)) => {}
         Ok(Ok(other)) => {
@@ -153,7 +292,7 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
     let consumers: Vec<_> = (0..4)
         .map(|_| {
             let jobs = Arc::clone(&jobs);
-            thread::spawn(move || take_within("consumer", take, &jobs, None))
+            thread::spawn(move || take_within("consumer", take, &jobs))
         })
         .collect();
     for job in 1..=4 {
@@ -327,12 +466,53 @@ mod tests {
         queue.pop_front().unwrap()
     }
 
+    /// The audit's wrong take: it looks under one guard and waits under
+    /// another, so a job added in between, and its notification, are lost.
+    fn take_look_then_wait(jobs: &Jobs) -> u32 {
+        loop {
+            if let Some(job) = jobs.queue.lock().unwrap().pop_front() {
+                return job;
+            }
+            let queue = jobs.queue.lock().unwrap();
+            let _queue = jobs.added.wait(queue).unwrap();
+        }
+    }
+
+    /// Right, though it locks twice: `wait_while` looks again first.
+    fn take_look_then_wait_while(jobs: &Jobs) -> u32 {
+        if let Some(job) = jobs.queue.lock().unwrap().pop_front() {
+            return job;
+        }
+        let queue = jobs.queue.lock().unwrap();
+        let mut queue = jobs.added.wait_while(queue, |q| q.is_empty()).unwrap();
+        queue.pop_front().unwrap()
+    }
+
+    /// Locks again while it holds the guard: waits for itself.
+    fn take_locks_twice(jobs: &Jobs) -> u32 {
+        let mut queue = jobs.queue.lock().unwrap();
+        if let Some(job) = queue.pop_front() {
+            return job;
+        }
+        let again = jobs.queue.lock().unwrap();
+        queue = jobs.added.wait_while(again, |q| q.is_empty()).unwrap();
+        queue.pop_front().unwrap()
+    }
+
     #[test]
     fn take_job_check_fails_wrong_takes_and_passes_right_ones() {
         let (what, _) = check_take_job(take_if).unwrap_err();
         assert!(what.contains("returned 0 instead of waiting"), "{what}");
         let (what, _) = check_take_job(take_wait_first).unwrap_err();
         assert!(what.contains("queue held job 7"), "{what}");
+        let (what, _) = check_take_job(take_locks_twice).unwrap_err();
+        assert!(what.contains("kept it locked"), "{what}");
+        // On every run (each one waits out the 2 s limit).
+        for _ in 0..10 {
+            let (what, _) = check_take_job(take_look_then_wait).unwrap_err();
+            assert!(what.contains("between two of your lock()"), "{what}");
+            check_take_job(take_look_then_wait_while).unwrap();
+        }
         check_take_job(take_while).unwrap();
         check_take_job(take_wait_while).unwrap();
     }

@@ -1,6 +1,7 @@
 //! The checks behind the exercises of the chapter "Scoped guards: with-style
 //! RAII".
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Barrier, LockResult, Mutex, MutexGuard};
 use std::thread;
@@ -64,7 +65,50 @@ impl Total {
 }
 
 /// The function of exercise 2: take jobs from the queue and process them.
-pub type Worker = fn(&Mutex<Vec<u32>>, &dyn Fn(u32));
+pub type Worker = fn(&Queue, &dyn Fn(u32));
+
+/// The job queue of exercise 2: `lock()` works like `Mutex::lock` and gives
+/// a `MutexGuard<Vec<u32>>`. When the check asks, its `strike`-th `lock()`
+/// call (0: none) lets another worker take the last job first - only if
+/// the queue is unlocked at that moment, as it would be for a real other
+/// worker.
+pub struct Queue {
+    inner: Mutex<Vec<u32>>,
+    strike: usize,
+    locks: AtomicUsize,
+    taken_by_other: Mutex<Vec<u32>>,
+}
+
+impl Queue {
+    fn new(jobs: Vec<u32>, strike: usize) -> Queue {
+        Queue {
+            inner: Mutex::new(jobs),
+            strike,
+            locks: AtomicUsize::new(0),
+            taken_by_other: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Lock the queue, like `Mutex::lock`.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, Vec<u32>>> {
+        if self.locks.fetch_add(1, Ordering::SeqCst) + 1 == self.strike {
+            thread::scope(|s| {
+                s.spawn(|| {
+                    if let Ok(mut queue) = self.inner.try_lock()
+                        && let Some(job) = queue.pop()
+                    {
+                        self.taken_by_other.lock().unwrap().push(job);
+                    }
+                });
+            });
+        }
+        self.inner.lock()
+    }
+
+    fn try_lock(&self) -> std::sync::TryLockResult<MutexGuard<'_, Vec<u32>>> {
+        self.inner.try_lock()
+    }
+}
 
 const HINT_STUCK: &str = "a thread that calls lock() while it already holds \
      the guard waits for itself forever; take the guard once";
@@ -203,27 +247,44 @@ fn record<T>(done: &Mutex<Vec<T>>, item: T) {
     }
 }
 
+/// Run `worker` on `queue`; false if it panicked (the panic message is
+/// printed as usual, above the verdict).
+fn worker_ran(worker: Worker, queue: &Queue, process: &dyn Fn(u32)) -> bool {
+    panic::catch_unwind(AssertUnwindSafe(|| worker(queue, process))).is_ok()
+}
+
+const HINT_SAW: &str = "between two lock() calls another worker can take \
+     the job you saw; take it with pop() under one guard (`let job = \
+     queue.lock().unwrap().pop();`), stop when that is None, and only then \
+     process it";
+
 /// Exercise 2. `worker` takes jobs from `queue` until it is empty and
 /// calls `process` on each. The queue must be unlocked while a job is
 /// processed, so that the other workers can take jobs meanwhile.
 pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
     // One worker, five jobs: each processed once, with the queue unlocked?
     let one = run_within("worker", LIMIT, move || {
-        let queue = Mutex::new((1..=5).collect::<Vec<u32>>());
+        let queue = Queue::new((1..=5).collect(), 0);
         let done = Mutex::new(Vec::new());
-        worker(&queue, &|job| {
+        let ran = worker_ran(worker, &queue, &|job| {
             let held = queue.try_lock().is_err();
             record(&done, (job, held));
         });
-        done.into_inner().unwrap()
+        (ran, done.into_inner().unwrap())
     });
-    let Ok(done) = one else {
+    let Ok((ran, done)) = one else {
         return Err((
             "one worker with 5 jobs did not finish".into(),
             "pop a new job on every turn of the loop, and stop when pop() \
              returns None; do not lock the queue twice at once",
         ));
     };
+    if !ran {
+        return Err((
+            "one worker with 5 jobs panicked (the message is above)".into(),
+            HINT_SAW,
+        ));
+    }
     if let Some((job, _)) = done.iter().find(|(_, held)| *held) {
         return Err((
             format!("the queue was still locked while job {job} was processed"),
@@ -239,21 +300,75 @@ pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
         ));
     }
 
+    // Three jobs, and another worker that takes the last one just before
+    // the worker's k-th lock(), if the queue is unlocked then; for every k
+    // in turn. A gap between a look at the queue and the pop is hit on
+    // every run, not only on unlucky timing.
+    for strike in 1..=8 {
+        let one = run_within("worker", LIMIT, move || {
+            let queue = Queue::new(vec![1, 2, 3], strike);
+            let done = Mutex::new(Vec::new());
+            let ran = worker_ran(worker, &queue, &|job| record(&done, job));
+            let other = queue.taken_by_other.into_inner().unwrap();
+            (ran, done.into_inner().unwrap(), other)
+        });
+        let took = |other: &[u32]| match other {
+            [job] => format!(
+                "another worker took job {job} just before your lock() \
+                 call {strike}"
+            ),
+            _ => format!("at your lock() call {strike}"),
+        };
+        let Ok((ran, mine, other)) = one else {
+            return Err((
+                format!(
+                    "jobs 1 to 3, {}: your worker did not finish",
+                    took(&[])
+                ),
+                "pop a new job on every turn of the loop, and stop when \
+                 pop() returns None",
+            ));
+        };
+        if !ran {
+            return Err((
+                format!(
+                    "jobs 1 to 3, {}, and your worker panicked (the message \
+                     is above)",
+                    took(&other)
+                ),
+                HINT_SAW,
+            ));
+        }
+        let mut all: Vec<u32> = mine.iter().chain(&other).copied().collect();
+        all.sort_unstable();
+        if all != [1, 2, 3] {
+            return Err((
+                format!(
+                    "jobs 1 to 3, {}; your worker processed {mine:?}: not \
+                     each job exactly once",
+                    took(&other)
+                ),
+                HINT_SAW,
+            ));
+        }
+    }
+
     // Four workers, 200 jobs. The first two jobs processed wait (up to
     // 1 s) until both are being processed: a second worker must be able
     // to take a job while the first one is busy.
     let (workers, count) = (4, 200u32);
     let many = run_within("four workers", LIMIT, move || {
-        let queue = Mutex::new((0..count).collect::<Vec<u32>>());
+        let queue = Queue::new((0..count).collect(), 0);
         let done = Mutex::new(Vec::new());
         let started = AtomicUsize::new(0);
         let alone = AtomicBool::new(false);
+        let panicked = AtomicBool::new(false);
         let start = Barrier::new(workers);
         thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(|| {
                     start.wait();
-                    worker(&queue, &|job| {
+                    let ran = worker_ran(worker, &queue, &|job| {
                         if started.fetch_add(1, Ordering::SeqCst) < 2 {
                             let waited = Instant::now();
                             while started.load(Ordering::SeqCst) < 2 {
@@ -266,12 +381,25 @@ pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
                         }
                         record(&done, job);
                     });
+                    if !ran {
+                        panicked.store(true, Ordering::SeqCst);
+                    }
                 });
             }
         });
-        (done.into_inner().unwrap(), alone.into_inner())
+        let done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+        (done, alone.into_inner(), panicked.into_inner())
     });
-    let Ok((mut done, alone)) = many else {
+    if let Ok((_, _, true)) = many {
+        return Err((
+            format!(
+                "{workers} workers with {count} jobs: a worker panicked (the \
+                 message is above)"
+            ),
+            HINT_SAW,
+        ));
+    }
+    let Ok((mut done, alone, _)) = many else {
         return Err((
             format!("{workers} workers with {count} jobs did not finish"),
             "pop a new job on every turn of the loop, and stop when pop() \
@@ -366,7 +494,7 @@ mod tests {
         assert!(started.elapsed() < LIMIT + Duration::from_secs(1));
     }
 
-    fn pop_then_process(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+    fn pop_then_process(queue: &Queue, process: &dyn Fn(u32)) {
         loop {
             let job = queue.lock().unwrap().pop();
             let Some(job) = job else { break };
@@ -374,23 +502,78 @@ mod tests {
         }
     }
 
-    fn held_while_processing(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+    fn held_while_processing(queue: &Queue, process: &dyn Fn(u32)) {
         while let Some(job) = queue.lock().unwrap().pop() {
             process(job);
         }
     }
 
     /// A wrong fix: unlocked while processing, but one worker takes all.
-    fn takes_all(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+    fn takes_all(queue: &Queue, process: &dyn Fn(u32)) {
         let jobs: Vec<u32> = queue.lock().unwrap().drain(..).collect();
         jobs.into_iter().for_each(process);
     }
 
     /// A wrong fix that never takes a second job: loops forever.
-    fn pops_once(queue: &Mutex<Vec<u32>>, process: &dyn Fn(u32)) {
+    fn pops_once(queue: &Queue, process: &dyn Fn(u32)) {
         let job = queue.lock().unwrap().pop();
         while let Some(job) = job {
             process(job);
+        }
+    }
+
+    /// Correct too: the guard is a temporary of the block.
+    fn pop_in_block(queue: &Queue, process: &dyn Fn(u32)) {
+        while let Some(job) = {
+            let mut q = queue.lock().unwrap();
+            q.pop()
+        } {
+            process(job);
+        }
+    }
+
+    /// The audit's wrong fixes: look under one lock(), take under another.
+    /// (Clippy's `while let` would be the starter: the guard held.)
+    #[allow(clippy::manual_while_let_some)]
+    fn check_then_pop(queue: &Queue, process: &dyn Fn(u32)) {
+        while !queue.lock().unwrap().is_empty() {
+            let job = queue.lock().unwrap().pop().unwrap();
+            process(job);
+        }
+    }
+
+    fn len_then_remove(queue: &Queue, process: &dyn Fn(u32)) {
+        loop {
+            let len = queue.lock().unwrap().len();
+            if len == 0 {
+                break;
+            }
+            let job = queue.lock().unwrap().remove(len - 1);
+            process(job);
+        }
+    }
+
+    fn peek_process_pop(queue: &Queue, process: &dyn Fn(u32)) {
+        loop {
+            let job = queue.lock().unwrap().last().copied();
+            let Some(job) = job else { break };
+            process(job);
+            queue.lock().unwrap().pop();
+        }
+    }
+
+    #[test]
+    fn job_queue_fails_look_then_take_on_every_run() {
+        assert!(check_job_queue(pop_in_block).is_ok());
+        for _ in 0..20 {
+            for wrong in [check_then_pop, len_then_remove] {
+                let (what, hint) = check_job_queue(wrong).unwrap_err();
+                assert!(what.contains("your worker panicked"), "{what}");
+                assert_eq!(hint, HINT_SAW);
+            }
+            let (what, hint) = check_job_queue(peek_process_pop).unwrap_err();
+            assert!(what.contains("not each job exactly once"), "{what}");
+            assert_eq!(hint, HINT_SAW);
         }
     }
 

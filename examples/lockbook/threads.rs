@@ -324,8 +324,12 @@ mod tests {
         let pushed = check_squares(squares_pushed).unwrap_err();
         assert!(pushed.1.contains("order"), "{pushed:?}");
         for _ in 0..3 {
+            // On a loaded machine the first run may already come up short.
             let slept = check_squares(squares_slept).unwrap_err();
-            assert!(slept.0.contains("did not wait"), "{slept:?}");
+            assert!(
+                slept.0.contains("did not wait") || slept.0.contains("only"),
+                "{slept:?}"
+            );
         }
         check_squares(squares_right).unwrap();
     }
