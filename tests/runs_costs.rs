@@ -298,41 +298,61 @@ fn chapter_claims_match_the_numbers() {
     assert!(v("uncontended/no_lock") * 10.0 < lo);
 
     says(
-        "no bar for 2, 4 or 8 threads is more than 1.5 times the bar of the \
-         same benchmark with 1 thread, and some are lower",
+        "every benchmark's bar for 2 threads is higher than its bar for 1 \
+         thread, and the `std_mutex` bars for 2, 4 and 8 threads are all \
+         more than 1.5 times its 1-thread bar",
     );
-    let mut lower = 0;
     for b in ["std_mutex", "parking_lot_mutex", "atomic_fetch_add"] {
-        let one = v(&format!("contended/{b}/1"));
-        for n in [2, 4, 8] {
-            let many = v(&format!("contended/{b}/{n}"));
-            assert!(many <= 1.5 * one, "{b}: 1 thread {one} ns, {n}: {many}");
-            lower += usize::from(many < one);
+        let (one, two) = (
+            v(&format!("contended/{b}/1")),
+            v(&format!("contended/{b}/2")),
+        );
+        assert!(two > one, "{b}: 1 thread {one} ns, 2 threads {two} ns");
+    }
+    let one = v("contended/std_mutex/1");
+    for n in [2, 4, 8] {
+        let many = v(&format!("contended/std_mutex/{n}"));
+        assert!(many > 1.5 * one, "std_mutex: 1 thread {one}, {n}: {many}");
+    }
+    says(
+        "its 2-thread bar is less than 1.5 times its 1-thread bar, because \
+         it moves",
+    );
+    let (one, two) = (
+        v("contended/atomic_fetch_add/1"),
+        v("contended/atomic_fetch_add/2"),
+    );
+    assert!(
+        two < 1.5 * one,
+        "fetch_add: 1 thread {one}, 2 threads {two}"
+    );
+
+    for n in [2, 8] {
+        let one = v(&format!("sharded/one_mutex/{n}"));
+        let padded = v(&format!("sharded/padded_mutex_per_key/{n}"));
+        for b in ["mutex_per_key", "padded_mutex_per_key"] {
+            let sharded = v(&format!("sharded/{b}/{n}"));
+            assert!(one > sharded, "{n}: one_mutex {one} ns, {b} {sharded}");
         }
+        assert!(one > 5.0 * padded, "{n}: one_mutex {one}, padded {padded}");
     }
-    assert!(lower > 0, "no bar with more threads is lower");
-
     says(
-        "2 threads, sharding did not pay: `one_mutex` was not slower than \
-         either sharded version",
+        "with 2 threads, both sharded versions were faster than \
+         `one_mutex`, and `padded_mutex_per_key` more than five times as fast",
     );
-    let one = v("sharded/one_mutex/2");
-    for b in ["mutex_per_key", "padded_mutex_per_key"] {
-        let sharded = v(&format!("sharded/{b}/2"));
-        assert!(one <= sharded, "one_mutex {one} ns, {b} {sharded} ns");
-    }
-
     says(
-        "With 8 threads, both sharded versions were faster than `one_mutex`, \
-         and `padded_mutex_per_key` more than twice as fast",
+        "With 8 threads, too, both sharded versions were faster than \
+         `one_mutex`, and `padded_mutex_per_key` more than five times as fast",
     );
-    let one = v("sharded/one_mutex/8");
-    for b in ["mutex_per_key", "padded_mutex_per_key"] {
-        let sharded = v(&format!("sharded/{b}/8"));
-        assert!(one > sharded, "one_mutex {one} ns, {b} {sharded} ns");
-    }
-    let padded = v("sharded/padded_mutex_per_key/8");
-    assert!(one > 2.0 * padded, "one_mutex {one} ns, padded {padded} ns");
+    says("the packed `mutex_per_key` was more than four times slower than");
+    let (packed, padded) = (
+        v("sharded/mutex_per_key/2"),
+        v("sharded/padded_mutex_per_key/2"),
+    );
+    assert!(
+        packed > 4.0 * padded,
+        "packed {packed} ns, padded {padded} ns"
+    );
 
     says("between ten and twenty nanoseconds on the machine used here");
     assert!(lo >= 10.0 && hi <= 20.0, "locks from {lo} to {hi} ns");
@@ -346,7 +366,11 @@ fn chapter_claims_match_the_numbers() {
         numbers_text(one_thread),
         numbers_text(alone)
     ));
-    assert!(one_thread > alone, "{one_thread} ns vs {alone} ns");
+    let ratio = one_thread / alone;
+    assert!(
+        (0.75..1.5).contains(&ratio),
+        "{one_thread} ns vs {alone} ns"
+    );
 
     // "share: ... got 40 s of CPU time: 0.76 of the 2 CPUs"
     let machine = read(&root().join("src/images/costs-machine.txt"));
@@ -360,11 +384,11 @@ fn chapter_claims_match_the_numbers() {
         panic!("unexpected `share:` line in:\n{machine}");
     };
     says(&format!(
-        "the benchmarks got {share} CPUs (of {cpus}): less than one CPU's \
-         worth of time"
+        "the benchmarks got {share} CPUs (of {cpus}) on average, so the two \
+         threads really ran at the same moment"
     ));
     let share: f64 = share.parse().unwrap();
-    assert!(share < 1.0, "the run got {share} CPUs");
+    assert!(share > 1.0, "the run got {share} CPUs");
 }
 
 /// threads_vs_cores: N threads never keep more than min(N, CPUs) busy.
