@@ -284,7 +284,12 @@ mod tests {
             .into_iter()
             .map(|n| {
                 let out = std::sync::Arc::clone(&out);
-                thread::spawn(move || out.lock().unwrap().push(square(n)))
+                // square(n) first: under the lock, the threads would
+                // take turns, and the order would be the spawn order.
+                thread::spawn(move || {
+                    let sq = square(n);
+                    out.lock().unwrap().push(sq);
+                })
             })
             .collect();
         for h in handles {
