@@ -3,7 +3,7 @@
 //! a racy deposit (it must fail) and once with a correct one (it must pass).
 //! Change `deposit_test`, then run
 //!
-//!     cargo run --example ex_testing_deposit_test
+//!     cargo run --features shuttle --example ex_testing_deposit_test
 //!
 //! until it says PASS. The types are shuttle's: `Arc`, `thread` and
 //! `AtomicU64` below are the ones its search controls.

@@ -2,7 +2,7 @@
 //! is free. The check runs two buyers under every schedule that shuttle can
 //! make of them. Change `take_seat` until every schedule is right:
 //!
-//!     cargo run --example ex_testing_seats
+//!     cargo run --features shuttle --example ex_testing_seats
 //!
 //! Keep the signature. The types are shuttle's, so that the search controls
 //! every load and store.

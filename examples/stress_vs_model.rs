@@ -4,7 +4,7 @@
 //! update, or give up; then shuttle's exhaustive scheduler runs the same
 //! update under every schedule of the two threads.
 //!
-//!     cargo run --example stress_vs_model -- --runs 100000
+//!     cargo run --features shuttle --example stress_vs_model -- --runs 100000
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::SeqCst;

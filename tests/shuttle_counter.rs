@@ -1,7 +1,7 @@
 //! Shuttle, the randomized scheduler of "Testing concurrent code": it finds
 //! the ten-thread lost update, passes the Mutex version, and reports both
 //! kinds of deadlock from the earlier chapters. Runs in a plain
-//! `cargo test --test shuttle_counter` (shuttle is a dev-dependency).
+//! `cargo test -p book-tests --test shuttle_counter`.
 
 use shuttle::sync::atomic::AtomicU64;
 use shuttle::sync::{Arc, Mutex};

@@ -20,8 +20,6 @@ need_tool() {
   fi
   echo "Installing $name $version from crates.io into $LOCKBOOK_TOOLS" \
     "(takes a few minutes, once)..." >&2
-  # Without RUSTC: inside `cargo test` it is the book's snippet wrapper
-  # (.cargo/config.toml), which would build every crate as edition 2024.
-  env -u RUSTC cargo install --locked --quiet --root "$LOCKBOOK_TOOLS" \
+  cargo install --locked --quiet --root "$LOCKBOOK_TOOLS" \
     --version "$version" "$name"
 }

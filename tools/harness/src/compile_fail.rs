@@ -56,7 +56,7 @@ pub(crate) fn rustc(
 ) -> Result<Option<String>, String> {
     let source = dir.join("main.rs");
     std::fs::write(&source, code).map_err(|e| e.to_string())?;
-    // Not $RUSTC: in the tests that is skeptic's wrapper (tools/snippet-rustc).
+    // The toolchain's own rustc, from PATH.
     let mut cmd = Command::new("rustc");
     cmd.arg(&source)
         .arg(format!("--edition={edition}"))

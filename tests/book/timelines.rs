@@ -5,38 +5,21 @@
 //!
 //! The examples must be built first (`cargo build --examples`).
 
+use crate::support::{read, root, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use book_harness::console::{Outcome, example_binary, run_bounded};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("timelines-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// tools/src/bin/draw-timelines.rs has no dependencies: compile it with
+/// tools/figures/src/bin/draw-timelines.rs has no dependencies: compile it with
 /// rustc into `dir` (faster and lock-free, unlike a nested `cargo build`).
 fn build_drawer(dir: &Path) -> PathBuf {
     let exe =
         dir.join(format!("draw-timelines{}", std::env::consts::EXE_SUFFIX));
     let mut cmd = Command::new("rustc");
     cmd.args(["--edition", "2024", "--crate-name", "draw_timelines"])
-        .arg(root().join("tools/src/bin/draw-timelines.rs"))
+        .arg(root().join("tools/figures/src/bin/draw-timelines.rs"))
         .arg("-o")
         .arg(&exe);
     let out = run_bounded(cmd, Duration::from_secs(60)).expect("rustc runs");
@@ -130,8 +113,8 @@ fn the_lost_update_picture_shows_each_read_write_and_loss() {
 fn a_run_that_does_not_show_the_loss_is_refused() {
     let dir = scratch("refused");
     let exe = build_drawer(&dir);
-    let trace = read(&fixture("lost-update.tsv"));
-    let console = read(&fixture("lost-update.out"));
+    let trace = read(fixture("lost-update.tsv"));
+    let console = read(fixture("lost-update.out"));
     let cases = [
         // Sequential updates: nothing lost.
         (
@@ -240,9 +223,9 @@ const PICTURES: [(&str, &str, &str); 3] = [
 #[test]
 fn each_picture_is_committed_and_shown_with_alt_text() {
     for (picture, chapter, word) in PICTURES {
-        let svg = read(&root().join("src/images").join(picture));
+        let svg = read(root().join("src/images").join(picture));
         assert_accessible(&svg);
-        let text = read(&root().join("src").join(chapter));
+        let text = read(root().join("src").join(chapter));
         let target = format!("](images/{picture})");
         let end = text
             .find(&target)
@@ -259,7 +242,7 @@ fn each_picture_is_committed_and_shown_with_alt_text() {
     }
     // The generator's checks passed for the committed lost update: it has
     // at least one, and says so.
-    let svg = read(&root().join("src/images/timeline-lost-update.svg"));
+    let svg = read(root().join("src/images/timeline-lost-update.svg"));
     assert!(svg.contains(r#"<g class="update lost""#));
 }
 
@@ -344,6 +327,6 @@ fn tracing_changes_nothing_the_book_shows() {
         }
     }
     // The small traced run: 2 threads x 3 updates = 12 events.
-    let small = read(&dir.join("1.tsv"));
+    let small = read(dir.join("1.tsv"));
     assert_eq!(small.lines().count(), 1 + 12, "{small}");
 }

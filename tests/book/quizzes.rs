@@ -17,6 +17,7 @@
 //!   (otherwise mdbook-quiz writes a random one into the file) and a
 //!   `context` that explains the answer.
 
+use crate::support::root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,10 +34,6 @@ const NO_QUIZ_NEEDED: &[&str] =
 const MIN_QUESTIONS: usize = 4;
 const RUN_LIMIT: Duration = Duration::from_secs(10);
 const COMPILE_LIMIT: Duration = Duration::from_secs(60);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn files_in(dir: &str, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))

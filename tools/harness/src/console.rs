@@ -21,7 +21,8 @@ pub struct Run {
     pub args: Vec<String>,
 }
 
-/// `cargo run [-q|--quiet] --example NAME [-- ARGS...]`, or None.
+/// `cargo run [-q|--quiet] [--features F] --example NAME [-- ARGS...]`,
+/// or None.
 pub fn parse_command(command: &str) -> Option<Run> {
     let mut words = command.split_whitespace();
     if words.next()? != "cargo" || words.next()? != "run" {
@@ -32,6 +33,11 @@ pub fn parse_command(command: &str) -> Option<Run> {
     while let Some(word) = words.next() {
         match word {
             "-q" | "--quiet" => {}
+            // The learner's package's features (`--features shuttle`):
+            // the tests build the examples with all of them.
+            "--features" => {
+                words.next()?;
+            }
             "--example" => example = Some(words.next()?.to_owned()),
             "--" => {
                 args.extend(words.by_ref().map(str::to_owned));
@@ -299,6 +305,12 @@ mod tests {
         assert_eq!(
             parse_command("cargo run -q --example a").unwrap().args,
             Vec::<String>::new()
+        );
+        assert_eq!(
+            parse_command("cargo run --features shuttle --example b")
+                .unwrap()
+                .example,
+            "b"
         );
         assert_eq!(parse_command("cargo test"), None);
         assert_eq!(parse_command("cargo run --release --example a"), None);

@@ -68,11 +68,11 @@ impl Drop for Scratch {
 }
 
 /// Compile tests/programs/abort_skips_finally.rs with `rustc` from PATH
-/// (not $RUSTC, which is skeptic's wrapper here) and the given panic
+/// and the given panic
 /// strategy, then run it; both steps time-bounded.
 fn compile_and_run(scratch: &Path, panic: &str) -> Outcome {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/programs/abort_skips_finally.rs");
+    let source =
+        crate::support::root().join("tests/programs/abort_skips_finally.rs");
     let binary = scratch.join(format!("abort_skips_finally_{panic}"));
     let mut rustc = Command::new("rustc");
     rustc

@@ -4,25 +4,18 @@
 //! file to edit and the command that checks it, on the sheet of the chapter
 //! that has the exercise.
 
+use crate::support::{read, root};
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use book_harness::console::{line_matches, run_example};
 
 const PAGE: &str = "src/instructors.md";
 const COMMAND: &str = "cargo run --example ";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &str) -> String {
-    let full = root().join(path);
-    fs::read_to_string(&full)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
-}
+/// The same, for an example that needs a feature of the learner's package.
+const FEATURE_COMMAND: &str = "cargo run --features ";
 
 /// A chapter as SUMMARY.md lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +135,7 @@ fn first_number(s: &str) -> Option<u32> {
 
 /// The paragraph of a chapter that starts with `**Time:**`, on one line.
 fn time_paragraph(file: &str) -> String {
-    let text = read(&format!("src/{file}"));
+    let text = read(format!("src/{file}"));
     let mut lines = text.lines().skip_while(|l| !l.starts_with("**Time:**"));
     let first = lines
         .next()
@@ -189,12 +182,39 @@ fn chapter_exercise_minutes(file: &str) -> u32 {
 
 /// Every example named by `cargo run --example NAME` in `text` (line breaks
 /// inside the command allowed), in order of appearance.
+/// The command that runs example `name`: with `--features F` where the
+/// learner's Cargo.toml says the example requires feature F.
+fn command_for(name: &str) -> String {
+    let manifest: toml::Table = read("Cargo.toml").parse().expect("Cargo.toml");
+    let features = manifest["example"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"].as_str() == Some(name))
+        .and_then(|e| e.get("required-features"))
+        .and_then(|f| f.as_array())
+        .map(|f| f.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    if features.is_empty() {
+        format!("{COMMAND}{name}")
+    } else {
+        format!("{FEATURE_COMMAND}{} --example {name}", features.join(","))
+    }
+}
+
 fn commands(text: &str) -> Vec<String> {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut found = Vec::new();
     let mut rest = flat.as_str();
-    while let Some(at) = rest.find(COMMAND) {
-        rest = &rest[at + COMMAND.len()..];
+    while let Some(at) = rest.find("cargo run ") {
+        rest = &rest[at + "cargo run ".len()..];
+        if let Some(features) = rest.strip_prefix("--features ") {
+            rest = features.split_once(' ').map_or("", |(_, r)| r);
+        }
+        let Some(after) = rest.strip_prefix("--example ") else {
+            continue;
+        };
+        rest = after;
         let name: String = rest
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -379,7 +399,7 @@ fn every_exercise_is_on_its_chapters_sheet_with_its_command() {
             });
         let flat = sheet.join(" ");
         let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = read(&format!("src/{}", chapter.file));
+        let text = read(format!("src/{}", chapter.file));
         let in_chapter: BTreeSet<String> = commands(&text)
             .into_iter()
             .filter(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
@@ -402,7 +422,7 @@ fn every_exercise_is_on_its_chapters_sheet_with_its_command() {
                 };
                 assert_eq!(
                     check.trim(),
-                    format!("`{COMMAND}{name}`"),
+                    format!("`{}`", command_for(name)),
                     "### {heading}"
                 );
                 assert_eq!(

@@ -2,7 +2,7 @@
 //! cannot prove: the plain runs of `stress_vs_model` vary (so they are only
 //! checked for their form and their time limit) while the model checker's
 //! numbers are the same on every run; and the chapter's import switch is
-//! the very code that tests/loom_counter.rs checks under loom.
+//! the very code that tests/loom/loom_counter.rs checks under loom.
 
 use std::time::Duration;
 
@@ -87,10 +87,9 @@ fn bad_runs_option_is_refused() {
 
 /// The chapter's `rust` block that starts with `mod sync {`.
 fn switch_block() -> String {
-    let chapter = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/testing.md"),
-    )
-    .unwrap();
+    let chapter =
+        std::fs::read_to_string(crate::support::root().join("src/testing.md"))
+            .unwrap();
     let blocks: Vec<&str> = chapter
         .split("```rust\n")
         .skip(1)
@@ -102,13 +101,12 @@ fn switch_block() -> String {
 }
 
 /// The chapter runs the switch block with std's atomic (it is a plain
-/// `rust` block); tests/loom_counter.rs must hold the same lines, so that
+/// `rust` block); tests/loom/loom_counter.rs must hold the same lines, so that
 /// the loom build checks the same code with loom's atomic.
 #[test]
 fn import_switch_is_the_code_loom_checks() {
     let loom_test = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/loom_counter.rs"),
+        crate::support::root().join("tests/loom/loom_counter.rs"),
     )
     .unwrap();
     let loom_lines: Vec<&str> = loom_test.lines().map(str::trim).collect();
@@ -117,7 +115,7 @@ fn import_switch_is_the_code_loom_checks() {
     for line in module.lines().map(str::trim).filter(|l| !l.is_empty()) {
         assert!(
             loom_lines.contains(&line),
-            "tests/loom_counter.rs lacks the chapter's line `{line}`"
+            "tests/loom/loom_counter.rs lacks the chapter's line `{line}`"
         );
     }
 }

@@ -108,7 +108,7 @@ fn bad_arguments_are_refused_without_a_panic() {
 /// those that need a feature (`required-features` in Cargo.toml), which a
 /// plain `cargo test` does not build: their own tests build them.
 fn example_names() -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate::support::root();
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let needs_feature: Vec<&str> = manifest
         .split("[[example]]")
@@ -187,8 +187,7 @@ fn every_example_has_help_and_refuses_unknown_arguments() {
 /// Every `ex_*` example is an exercise starter with an `ex_*_solution`.
 #[test]
 fn exercise_starters_fail_and_solutions_pass() {
-    let source =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let source = crate::support::root().join("examples");
     let starters: Vec<String> = example_names()
         .into_iter()
         .filter(|f| f.starts_with("ex_") && !f.ends_with("_solution"))

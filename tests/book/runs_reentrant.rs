@@ -3,7 +3,6 @@
 //! complete sets of lines on every run, each thread's set unbroken; and
 //! std's nightly-only `ReentrantLock` program really compiles and runs.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -100,7 +99,7 @@ fn std_reentrant_lock_program_runs_on_nightly() {
             return;
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate::support::root();
     let source = root.join("tests/nightly/reentrant_lock.rs");
     let dir = std::env::temp_dir()
         .join(format!("lockbook-reentrant-{}", std::process::id()));

@@ -3,37 +3,20 @@
 //! chapter's figures exist, name their benchmarks and agree with the
 //! numbers the chapter quotes.
 
+use crate::support::{read, root, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use book_harness::console::{Outcome, run_bounded};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("costs-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// tools/src/bin/plot-costs.rs has no dependencies: compile it with rustc
+/// tools/figures/src/bin/plot-costs.rs has no dependencies: compile it with rustc
 /// into `dir` (faster and lock-free, unlike a nested `cargo build`).
 fn build_plot_costs(dir: &Path) -> PathBuf {
     let exe = dir.join(format!("plot-costs{}", std::env::consts::EXE_SUFFIX));
     let mut cmd = Command::new("rustc");
     cmd.args(["--edition", "2024", "--crate-name", "plot_costs"])
-        .arg(root().join("tools/src/bin/plot-costs.rs"))
+        .arg(root().join("tools/figures/src/bin/plot-costs.rs"))
         .arg("-o")
         .arg(&exe);
     let out = run_bounded(cmd, Duration::from_secs(60)).expect("rustc runs");
@@ -67,7 +50,7 @@ fn plot_costs_draws_the_fixture_numbers() {
     assert_eq!(run.exit_code, Some(0), "{}", run.output);
 
     // Medians, not means (99.9 in every fixture) or the old `base` run.
-    let svg = read(&out.join("costs-uncontended.svg"));
+    let svg = read(out.join("costs-uncontended.svg"));
     for (id, value) in [
         ("uncontended/std_mutex", "20.0 ns"),
         ("uncontended/atomic_fetch_add", "10.0 ns"),
@@ -86,7 +69,7 @@ fn plot_costs_draws_the_fixture_numbers() {
     assert!((atomic - 190.0).abs() < 0.1, "{atomic}");
 
     // Thread counts become sections, in order, with every bar in them.
-    let svg = read(&out.join("costs-contended.svg"));
+    let svg = read(out.join("costs-contended.svg"));
     let one = svg.find(">1 thread<").expect("a `1 thread` section");
     let two = svg.find(">2 threads<").expect("a `2 threads` section");
     assert!(one < two);
@@ -110,17 +93,17 @@ fn plot_costs_draws_the_fixture_numbers() {
         assert!(at > section, "{id} is drawn outside its section");
         assert!((bar_width(&svg, id) - width).abs() < 0.1, "{id}");
     }
-    let svg = read(&out.join("costs-sharded.svg"));
+    let svg = read(out.join("costs-sharded.svg"));
     assert!(svg.contains("<title>sharded/one_mutex/2: 40.0 ns</title>"));
     assert!(
         svg.contains("<title>sharded/padded_mutex_per_key/2: 15.5 ns</title>")
     );
 
-    let numbers = read(&out.join("costs-numbers.txt"));
+    let numbers = read(out.join("costs-numbers.txt"));
     let rows = parse_numbers(&numbers);
     assert_eq!(rows.len(), 8, "{numbers}");
     assert_eq!(value_of(&rows, "contended/std_mutex/2"), 80.5);
-    let machine = read(&out.join("costs-machine.txt"));
+    let machine = read(out.join("costs-machine.txt"));
     for label in ["CPU:", "compiler:  rustc ", "date:", "load:"] {
         assert!(machine.contains(label), "{machine}");
     }
@@ -166,7 +149,7 @@ fn value_of(rows: &[(String, f64)], id: &str) -> f64 {
 }
 
 fn chapter() -> String {
-    read(&root().join("src/lock-costs.md"))
+    read(root().join("src/lock-costs.md"))
 }
 
 /// Every `images/...` path the chapter uses, as in the markdown.
@@ -188,7 +171,7 @@ fn referenced_images(chapter: &str) -> Vec<String> {
 
 /// The benchmark ids of one group in benches/locks.rs.
 fn bench_ids(group: &str) -> Vec<String> {
-    let source = read(&root().join("benches/locks.rs"));
+    let source = read(root().join("benches/locks.rs"));
     let start = format!("benchmark_group(\"{group}\")");
     let body = source.split(&start).nth(1).expect("the group is there");
     let body = body.split("g.finish()").next().unwrap();
@@ -214,7 +197,7 @@ fn chapter_images_exist_and_name_their_benchmarks() {
     ] {
         assert!(images.iter().any(|i| i == needed), "chapter lacks {needed}");
     }
-    let numbers = read(&root().join("src/images/costs-numbers.txt"));
+    let numbers = read(root().join("src/images/costs-numbers.txt"));
     let rows = parse_numbers(&numbers);
     for image in &images {
         let path = root().join("src").join(image);
@@ -263,7 +246,7 @@ fn numbers_text(ns: f64) -> String {
 #[test]
 fn chapter_claims_match_the_numbers() {
     let rows =
-        parse_numbers(&read(&root().join("src/images/costs-numbers.txt")));
+        parse_numbers(&read(root().join("src/images/costs-numbers.txt")));
     let v = |id: &str| value_of(&rows, id);
     let chapter = chapter();
     let says = |text: &str| {
@@ -373,7 +356,7 @@ fn chapter_claims_match_the_numbers() {
     );
 
     // "share: ... got 40 s of CPU time: 0.76 of the 2 CPUs"
-    let machine = read(&root().join("src/images/costs-machine.txt"));
+    let machine = read(root().join("src/images/costs-machine.txt"));
     let words: Vec<&str> = machine
         .lines()
         .find_map(|l| l.strip_prefix("share:"))

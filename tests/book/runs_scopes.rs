@@ -94,8 +94,7 @@ fn clippy(program: &str, extra: &[&str]) -> String {
 /// The chapter's `text` blocks that start with `start`: Clippy output.
 fn shown_outputs(start: &str) -> Vec<String> {
     let chapter = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/scoped-guards.md"),
+        crate::support::root().join("src/scoped-guards.md"),
     )
     .unwrap();
     chapter
@@ -133,8 +132,7 @@ fn assert_shown(shown: &str, real: &str) {
 #[test]
 fn clippy_output_in_the_chapter_is_real() {
     let chapter = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/scoped-guards.md"),
+        crate::support::root().join("src/scoped-guards.md"),
     )
     .unwrap();
     // The parking_lot `let _ =` program is the rust block right above.

@@ -5,7 +5,8 @@
 //! deadlock detector shown in the chapter is what a real run prints (that
 //! example needs a Cargo feature, so this test builds it itself).
 
-use std::path::{Path, PathBuf};
+use crate::support::root;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -93,10 +94,6 @@ fn bad_options_are_refused() {
     }
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Builds `deadlock_detector` with the feature `deadlock_detection`, in
 /// target/features (a dir of its own, so that the feature does not make
 /// cargo rebuild the default build), at most 600 s; its path.
@@ -106,9 +103,6 @@ fn build_detector() -> PathBuf {
     cargo
         .current_dir(root())
         .env("CARGO_TARGET_DIR", &target)
-        // cargo test sets RUSTC to the book's snippet wrapper (see
-        // .cargo/config.toml), which forces edition 2024 on every crate.
-        .env_remove("RUSTC")
         .args(["build", "--features", "deadlock_detection"])
         .args(["--example", "deadlock_detector"]);
     let built = run_bounded(cargo, Duration::from_secs(600)).unwrap();
