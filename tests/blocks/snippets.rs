@@ -19,6 +19,10 @@ pub fn run_test(root: &str, out: &str, target: &str, text: &str) {
 }
 
 /// skeptic's `rt::compile_test` (a `no_run` block), with the wrapper.
+#[allow(
+    dead_code,
+    reason = "called only while the book has a no_run block for skeptic"
+)]
 pub fn compile_test(root: &str, out: &str, target: &str, text: &str) {
     use_wrapper();
     skeptic::rt::compile_test(root, out, target, text);

@@ -29,8 +29,10 @@ fn number(output: &str, label: &str) -> i64 {
 
 #[test]
 fn opposite_order_deadlocks_and_is_named_on_every_run() {
-    for n in 1..=RUNS {
-        let o = run_example("deadlock_two_accounts", &[], LIMIT);
+    let runs = crate::support::at_once(RUNS, || {
+        run_example("deadlock_two_accounts", &[], LIMIT)
+    });
+    for (n, o) in runs {
         let out = &o.output;
         assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
         assert!(o.elapsed < LIMIT, "run {n}: {:?}", o.elapsed);
@@ -144,6 +146,12 @@ fn detector_output_in_the_chapter_is_real() {
             shown.join("\n")
         );
         assert_eq!(out.matches("check_deadlock(): 0 cycles").count(), 2);
+        let found: f64 = out
+            .split_once("   after ")
+            .and_then(|(_, rest)| rest.split_once(" s: "))
+            .and_then(|(secs, _)| secs.parse().ok())
+            .unwrap_or_else(|| panic!("run {n}: no `after N s:` line:\n{out}"));
+        assert!(found < 1.0, "run {n}: found after {found} s:\n{out}");
         for name in ["`alice-to-bob`", "`bob-to-alice`"] {
             let named = lines.iter().filter(|l| l.contains(name)).count();
             assert_eq!(named, 2, "run {n}: {name} named {named} times:\n{out}");

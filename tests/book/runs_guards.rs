@@ -11,9 +11,10 @@ use book_harness::console::{Outcome, run_bounded, run_example};
 
 #[test]
 fn forgotten_release_is_detected_on_every_run() {
-    for run in 1..=20 {
-        let outcome =
-            run_example("forgotten_release", &[], Duration::from_secs(5));
+    let runs = crate::support::at_once(20, || {
+        run_example("forgotten_release", &[], Duration::from_secs(5))
+    });
+    for (run, outcome) in runs {
         let out = &outcome.output;
         assert_eq!(outcome.exit_code, Some(3), "run {run}:\n{out}");
         assert!(

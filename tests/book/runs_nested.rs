@@ -38,8 +38,7 @@ fn auditor_sees_money_missing_on_every_run() {
 
 #[test]
 fn outer_lock_hangs_and_is_reported_on_every_run() {
-    for n in 1..=RUNS {
-        let o = run("transfer_outer_lock");
+    for (n, o) in crate::support::at_once(RUNS, || run("transfer_outer_lock")) {
         let out = &o.output;
         assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
         assert!(

@@ -45,8 +45,7 @@ fn hangs_every_run(
     cause: &[&str],
     never: &[&str],
 ) {
-    for n in 1..=RUNS {
-        let o = run(example);
+    for (n, o) in crate::support::at_once(RUNS, || run(example)) {
         let out = &o.output;
         assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
         assert!(
