@@ -1,0 +1,48 @@
+//! What the book's tests share: where the book is, reading its files, and a
+//! scratch folder. Running programs with a time limit is the harness's
+//! (`book_harness::console::{run_bounded, run_example}`).
+
+use std::path::{Path, PathBuf};
+
+/// The repository root: the book (`book.toml`, `src/`) and the learner's
+/// package (`examples/`). This package is its `tests/` folder.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+}
+
+/// A file of the repository, by its path from the root (`src/threads.md`),
+/// or any absolute path.
+pub fn read(path: impl AsRef<Path>) -> String {
+    let full = root().join(path);
+    std::fs::read_to_string(&full)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
+}
+
+/// A fresh, empty scratch folder for one test, unique to this process.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("book-tests-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Call `run` `runs` times at once, one thread each, and return what each
+/// call returned, numbered from 1. For the "on every run" checks of demos
+/// that wait on a watchdog rather than compute (a hang is detected after a
+/// second of waiting): twenty runs take about as long as one.
+pub fn at_once<T: Send>(
+    runs: usize,
+    run: impl Fn() -> T + Sync,
+) -> Vec<(usize, T)> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..=runs).map(|n| (n, s.spawn(&run))).collect();
+        handles
+            .into_iter()
+            .map(|(n, h)| (n, h.join().expect("a run panicked")))
+            .collect()
+    })
+}
