@@ -4,7 +4,7 @@
 //!
 //!     cargo bench --bench locks
 //!
-//! The whole run takes 1 to 2 minutes on 2 cores. `tools/plot-costs` runs
+//! The whole run takes 1 to 2 minutes on 2 cores. `cargo xtask plot-costs` runs
 //! it and draws the chapter's figures from criterion's results in
 //! target/criterion/ (group / benchmark / threads / new/estimates.json).
 

@@ -9,7 +9,7 @@
 //!     cargo run --example deadlock_two_accounts
 //!
 //! With `LOCKBOOK_TRACE=FILE` it also records each lock() call in FILE
-//! (lockbook::trace); tools/draw-timelines draws them.
+//! (lockbook::trace); cargo xtask draw-timelines draws them.
 
 use std::collections::BTreeMap;
 use std::process;

@@ -5,7 +5,7 @@
 //!     cargo run --example lost_update -- --threads 10 --updates 1000
 //!
 //! With `LOCKBOOK_TRACE=FILE` it also records each read and write in FILE
-//! (lockbook::trace); tools/draw-timelines draws them.
+//! (lockbook::trace); cargo xtask draw-timelines draws them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;

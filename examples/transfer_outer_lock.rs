@@ -6,7 +6,7 @@
 //!     cargo run --example transfer_outer_lock
 //!
 //! With `LOCKBOOK_TRACE=FILE` it also records each lock() call in FILE
-//! (lockbook::trace); tools/draw-timelines draws them.
+//! (lockbook::trace); cargo xtask draw-timelines draws them.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -284,5 +284,5 @@ pub mod scopes;
 pub mod testing;
 pub mod threads;
 
-// Optional event recording for the timeline pictures (tools/draw-timelines).
+// Optional event recording for the timeline pictures (cargo xtask draw-timelines).
 pub mod trace;

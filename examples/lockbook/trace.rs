@@ -1,5 +1,5 @@
 //! Optional event recording, for the timeline pictures of the book
-//! (`tools/draw-timelines` draws them as src/images/timeline-*.svg).
+//! (`cargo xtask draw-timelines` draws them as src/images/timeline-*.svg).
 //!
 //! Off unless the environment variable `LOCKBOOK_TRACE` names a file: then
 //! each event is written to that file as one tab-separated line

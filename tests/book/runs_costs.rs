@@ -1,144 +1,17 @@
 //! Tests of the chapter "What locks cost" that do not run the benchmarks
-//! (too slow): the plot-costs binary draws what criterion measured, and the
-//! chapter's figures exist, name their benchmarks and agree with the
-//! numbers the chapter quotes.
+//! (too slow): the chapter's figures exist, name their benchmarks and
+//! agree with the numbers the chapter quotes. How plot-costs draws what
+//! criterion measured is tested next to it
+//! (tools/figures/tests/plot_costs.rs).
 
-use crate::support::{read, root, scratch};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::support::{read, root};
 use std::time::Duration;
 
-use book_harness::console::{Outcome, run_bounded};
-
-/// tools/figures/src/bin/plot-costs.rs has no dependencies: compile it with rustc
-/// into `dir` (faster and lock-free, unlike a nested `cargo build`).
-fn build_plot_costs(dir: &Path) -> PathBuf {
-    let exe = dir.join(format!("plot-costs{}", std::env::consts::EXE_SUFFIX));
-    let mut cmd = Command::new("rustc");
-    cmd.args(["--edition", "2024", "--crate-name", "plot_costs"])
-        .arg(root().join("tools/figures/src/bin/plot-costs.rs"))
-        .arg("-o")
-        .arg(&exe);
-    let out = run_bounded(cmd, Duration::from_secs(60)).expect("rustc runs");
-    assert_eq!(out.exit_code, Some(0), "rustc failed:\n{}", out.output);
-    exe
-}
-
-fn plot(exe: &Path, criterion: &Path, out: &Path) -> Outcome {
-    let mut cmd = Command::new(exe);
-    cmd.arg(criterion).arg(out);
-    run_bounded(cmd, Duration::from_secs(10)).expect("plot-costs runs")
-}
-
-/// The width of the bar of benchmark `id` (group/bench[/threads]).
-fn bar_width(svg: &str, id: &str) -> f64 {
-    let bar = svg
-        .split(&format!(r#"data-bench="{id}""#))
-        .nth(1)
-        .unwrap_or_else(|| panic!("no bar for {id} in:\n{svg}"));
-    let width = bar.split_once(r#"width=""#).unwrap().1;
-    width.split_once('"').unwrap().0.parse().unwrap()
-}
-
-#[test]
-fn plot_costs_draws_the_fixture_numbers() {
-    let dir = scratch("fixture");
-    let exe = build_plot_costs(&dir);
-    let out = dir.join("images");
-    let fixture = root().join("tests/fixtures/costs");
-    let run = plot(&exe, &fixture, &out);
-    assert_eq!(run.exit_code, Some(0), "{}", run.output);
-
-    // Medians, not means (99.9 in every fixture) or the old `base` run.
-    let svg = read(out.join("costs-uncontended.svg"));
-    for (id, value) in [
-        ("uncontended/std_mutex", "20.0 ns"),
-        ("uncontended/atomic_fetch_add", "10.0 ns"),
-    ] {
-        let bench = id.rsplit('/').next().unwrap();
-        assert!(svg.contains(&format!(r#"data-bench="{id}""#)), "{svg}");
-        assert!(svg.contains(&format!(">{bench}</text>")), "{svg}");
-        assert!(svg.contains(&format!("<title>{id}: {value}</title>")));
-        assert!(svg.contains(&format!(">{value}</text>")), "{svg}");
-    }
-    assert!(!svg.contains("99.9") && !svg.contains("555"), "{svg}");
-    // Bars are to scale: the longest is 380 wide; 10 ns is half of 20 ns.
-    let mutex = bar_width(&svg, "uncontended/std_mutex");
-    let atomic = bar_width(&svg, "uncontended/atomic_fetch_add");
-    assert_eq!(mutex, 380.0);
-    assert!((atomic - 190.0).abs() < 0.1, "{atomic}");
-
-    // Thread counts become sections, in order, with every bar in them.
-    let svg = read(out.join("costs-contended.svg"));
-    let one = svg.find(">1 thread<").expect("a `1 thread` section");
-    let two = svg.find(">2 threads<").expect("a `2 threads` section");
-    assert!(one < two);
-    for (id, value, width) in [
-        ("contended/std_mutex/1", "25.0 ns", 25.0 / 80.5 * 380.0),
-        ("contended/std_mutex/2", "80.5 ns", 380.0),
-        (
-            "contended/atomic_fetch_add/1",
-            "5.25 ns",
-            5.25 / 80.5 * 380.0,
-        ),
-        (
-            "contended/atomic_fetch_add/2",
-            "12.0 ns",
-            12.0 / 80.5 * 380.0,
-        ),
-    ] {
-        assert!(svg.contains(&format!("<title>{id}: {value}</title>")));
-        let at = svg.find(&format!(r#"data-bench="{id}""#)).unwrap();
-        let section = if id.ends_with("/1") { one } else { two };
-        assert!(at > section, "{id} is drawn outside its section");
-        assert!((bar_width(&svg, id) - width).abs() < 0.1, "{id}");
-    }
-    let svg = read(out.join("costs-sharded.svg"));
-    assert!(svg.contains("<title>sharded/one_mutex/2: 40.0 ns</title>"));
-    assert!(
-        svg.contains("<title>sharded/padded_mutex_per_key/2: 15.5 ns</title>")
-    );
-
-    let numbers = read(out.join("costs-numbers.txt"));
-    let rows = parse_numbers(&numbers);
-    assert_eq!(rows.len(), 8, "{numbers}");
-    assert_eq!(value_of(&rows, "contended/std_mutex/2"), 80.5);
-    let machine = read(out.join("costs-machine.txt"));
-    for label in ["CPU:", "compiler:  rustc ", "date:", "load:"] {
-        assert!(machine.contains(label), "{machine}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn plot_costs_says_when_there_are_no_results() {
-    let dir = scratch("empty");
-    let exe = build_plot_costs(&dir);
-    let run = plot(&exe, &dir.join("no-criterion-here"), &dir.join("out"));
-    assert_eq!(run.exit_code, Some(1), "{}", run.output);
-    assert!(
-        run.output.contains("run `cargo bench --bench locks` first"),
-        "{}",
-        run.output
-    );
-    let run = plot(&exe, &dir, &dir.join("out")); // wrong argument count
-    let mut cmd = Command::new(&exe);
-    cmd.arg("only-one");
-    let usage = run_bounded(cmd, Duration::from_secs(10)).unwrap();
-    assert_eq!(usage.exit_code, Some(2), "{}", usage.output);
-    assert_eq!(run.exit_code, Some(1));
-    let _ = std::fs::remove_dir_all(&dir);
-}
+use book_figures::costs::{number, read_numbers};
 
 /// The rows of costs-numbers.txt: (group/bench[/threads], ns).
 fn parse_numbers(text: &str) -> Vec<(String, f64)> {
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let (id, ns) = l.trim().rsplit_once(' ').unwrap();
-            (id.trim().to_owned(), ns.parse().unwrap())
-        })
-        .collect()
+    read_numbers(text).unwrap_or_else(|e| panic!("costs-numbers.txt: {e}"))
 }
 
 fn value_of(rows: &[(String, f64)], id: &str) -> f64 {
@@ -220,7 +93,7 @@ fn chapter_images_exist_and_name_their_benchmarks() {
         }
         // The SVG and the table come from the same run.
         for (row, ns) in rows.iter().filter(|(r, _)| r.starts_with(group)) {
-            let text = numbers_text(*ns);
+            let text = number(*ns);
             assert!(
                 svg.contains(&format!("<title>{row}: {text} ns</title>")),
                 "{image} does not show {row} = {text} ns from costs-numbers.txt"
@@ -229,20 +102,9 @@ fn chapter_images_exist_and_name_their_benchmarks() {
     }
 }
 
-/// How plot-costs prints a number (three significant digits).
-fn numbers_text(ns: f64) -> String {
-    if ns >= 100.0 {
-        format!("{ns:.0}")
-    } else if ns >= 10.0 {
-        format!("{ns:.1}")
-    } else {
-        format!("{ns:.2}")
-    }
-}
-
 /// The sentences of the chapter that read the figures, checked against the
 /// table the same run wrote (src/images/costs-numbers.txt). If a new run
-/// of tools/plot-costs makes one false, change the sentence.
+/// of cargo xtask plot-costs makes one false, change the sentence.
 #[test]
 fn chapter_claims_match_the_numbers() {
     let rows =
@@ -346,8 +208,8 @@ fn chapter_claims_match_the_numbers() {
     says(&format!(
         "the `std_mutex` bar is {} ns here, against {} ns for \
          `uncontended/std_mutex`",
-        numbers_text(one_thread),
-        numbers_text(alone)
+        number(one_thread),
+        number(alone)
     ));
     let ratio = one_thread / alone;
     assert!(

@@ -1,7 +1,9 @@
 // A tiny static file server for the browser tests: serves one folder on
 // 127.0.0.1 (a free port), gzips text files as a static host such as GitHub
-// Pages does, and answers 404 for anything missing. Used in-process by
-// run.mjs, or alone: `node serve.mjs DIR [PORT]` (prints the URL).
+// Pages does (the page weight counts bytes as sent), and answers 404 for
+// anything missing. Hand-written rather than a package because it is this
+// small and the gzip behaviour is what is measured. Started in-process by
+// global-setup.mjs, or alone: `node serve.mjs DIR` (prints the URL).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';

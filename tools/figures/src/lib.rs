@@ -3,8 +3,8 @@
 //! timeline pictures of traced runs (`timelines`, bin draw-timelines), both
 //! written with one SVG writer (`svg`).
 //!
-//! The binaries are the command lines of tools/plot-costs and
-//! tools/draw-timelines; the book's tests (tests/book/) call the library.
+//! The binaries are the command lines of cargo xtask plot-costs and
+//! cargo xtask draw-timelines; the book's tests (tests/book/) call the library.
 
 pub mod costs;
 pub mod svg;

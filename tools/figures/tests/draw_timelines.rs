@@ -216,7 +216,7 @@ fn the_deadlock_picture_shows_the_cycle() {
 
 /// The pictures of the fixtures, byte for byte: a change of the drawing
 /// shows here first (SNAPSHOTS=overwrite to accept it, then run
-/// tools/draw-timelines for the book's pictures).
+/// cargo xtask draw-timelines for the book's pictures).
 #[test]
 fn the_fixture_pictures_are_unchanged() {
     for (kind, name) in [

@@ -98,7 +98,7 @@ fn plot_costs_draws_the_fixture_numbers() {
 
 /// The charts and the table of the fixture, byte for byte: a change of
 /// the drawing shows here first (SNAPSHOTS=overwrite to accept it, then
-/// run tools/plot-costs for the book's figures).
+/// run cargo xtask plot-costs for the book's figures).
 #[test]
 fn the_fixture_charts_are_unchanged() {
     let dir = scratch("snapshots");

@@ -6,7 +6,7 @@
 //! KIND is `lost-update`, `hang` or `deadlock`; TRACE is the file the
 //! example wrote with `LOCKBOOK_TRACE=TRACE` (examples/lockbook/trace.rs);
 //! CONSOLE is what the same run printed (the picture quotes it, and a hang
-//! picture takes the watchdog's wait from it). tools/draw-timelines runs the
+//! picture takes the watchdog's wait from it). cargo xtask draw-timelines runs the
 //! examples and this. Exit code 0: drawn; 1: bad input; 4: the run does not
 //! show what the picture is for (no lost update, no hang, or a trace whose
 //! times disagree with its values): run the example again. Nothing is

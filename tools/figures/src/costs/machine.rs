@@ -5,7 +5,7 @@ use std::process::Command;
 
 /// What made the numbers: CPU, core count, rustc, date, load, and how much
 /// CPU time the run got (from CRITERION_DIR/costs-run.txt, which
-/// tools/plot-costs writes: load before, then wall, user and system
+/// cargo xtask plot-costs writes: load before, then wall, user and system
 /// seconds of `cargo bench`).
 pub fn machine(criterion: &Path) -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
@@ -48,7 +48,7 @@ pub fn machine(criterion: &Path) -> String {
          compiler:  {rustc}, cargo bench (release profile)\n\
          date:      {} (UTC)\n\
          {run}\
-         made by:   tools/plot-costs\n",
+         made by:   cargo xtask plot-costs\n",
         if vm { ", virtual machine" } else { "" },
         std::env::consts::OS,
         std::env::consts::ARCH,

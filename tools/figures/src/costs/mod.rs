@@ -3,7 +3,7 @@
 //! the numbers (costs-numbers.txt), and a description of the machine that
 //! made them (costs-machine.txt).
 //!
-//! tools/plot-costs runs `cargo bench --bench locks` first and then
+//! cargo xtask plot-costs runs `cargo bench --bench locks` first and then
 //! `plot-costs CRITERION_DIR OUT_DIR` with target/criterion and src/images.
 
 pub mod chart;
@@ -47,7 +47,7 @@ pub const ORDER: &[&str] = &[
 
 /// The first line of costs-numbers.txt.
 const TABLE_HEADING: &str =
-    "median time per operation, in ns (criterion, tools/plot-costs)";
+    "median time per operation, in ns (criterion, cargo xtask plot-costs)";
 
 /// One measured result: benchmark id, thread count (if any), median ns.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,7 +13,7 @@ pub mod model;
 pub mod parse;
 
 /// Exit code of draw-timelines for "this run does not show it; run the
-/// example again" (tools/draw-timelines retries on it).
+/// example again" (cargo xtask draw-timelines retries on it).
 pub const NOT_SHOWN: i32 = 4;
 
 /// Why no picture was drawn.
