@@ -1,5 +1,5 @@
 //! Turns the code blocks of the book (src/**/*.md and README.md, one folder
-//! up) into tests: skeptic's for plain `rust` blocks, the harness's for
+//! up, or under `$BOOK_ROOT`) into tests: skeptic's for plain `rust` blocks, the harness's for
 //! `compile_fail`, `should_panic`, `edition2021` and `console` blocks. See
 //! tools/harness/src/generate.rs.
 //!
@@ -14,7 +14,15 @@ fn main() {
     let here = PathBuf::from(
         std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"),
     );
-    let root = here.parent().expect("tests/ is inside the book").to_owned();
+    // The book whose blocks become tests: this repository's, or another
+    // one named by BOOK_ROOT (the harness's self-test points it at a small
+    // broken book). The test binary reads the same root.
+    println!("cargo:rerun-if-env-changed=BOOK_ROOT");
+    let root = match std::env::var_os("BOOK_ROOT") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => here.parent().expect("tests/ is inside the book").to_owned(),
+    };
+    println!("cargo:rustc-env=BOOK_ROOT={}", root.display());
     let out_dir =
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     // A directory is watched as a whole, so a new chapter or example is

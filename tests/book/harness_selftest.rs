@@ -1,10 +1,12 @@
-//! Self-test of the harness: on a temporary copy of the book, inject one
-//! broken block of each kind and show that `cargo test` fails on exactly
-//! those, naming each one's file and line; and that a broken link or an
-//! mdBook ERROR line fails the book build.
+//! Self-test of the harness: a copy of the small fixture book
+//! (tests/fixtures/selftest-book) gets one broken block of each kind, and
+//! the block tests of this workspace, built for that book (`BOOK_ROOT`),
+//! must fail on exactly those, naming each one's file and line; a broken
+//! link or an mdBook ERROR line must fail the book build.
 //!
-//! Slow (it builds the copy), so ignored by a plain `cargo test`;
-//! `./tools/test` runs it with `--ignored`.
+//! Ignored by a plain `cargo test`: they build the block tests and the
+//! tasks a second time, in target/selftest (the running cargo holds the
+//! main target folder). `cargo xtask test` runs them with `--ignored`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,50 +15,36 @@ use std::time::Duration;
 
 use book_harness::console::run_bounded;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+use crate::support::{root, scratch};
 
-/// What the copy takes from the book; build output and git stay behind.
-const PARTS: &[&str] = &[
-    "Cargo.toml",
-    "Cargo.lock",
-    "book.toml",
-    "rustfmt.toml",
-    ".cargo",
-    "src",
-    "examples",
-    "tests",
-    "benches",
-    "quizzes",
-    "theme",
-    "tools",
-    "xtask",
-];
+/// Examples of the learner's package that the fixture's chapters include
+/// (`{{#rustdoc_include ../examples/NAME.rs}}`), copied beside them.
+const INCLUDED: &[&str] = &["fixed_total"];
+
+/// Examples whose output the console blocks show, built for the checks.
+const RUN: &[&str] = &["fixed_total", "lost_update"];
 
 fn copy_tree(from: &Path, to: &Path) {
     if from.is_dir() {
-        if from
-            .file_name()
-            .is_some_and(|n| n == "target" || n == "node_modules")
-        {
-            return;
-        }
         fs::create_dir_all(to).unwrap();
         for entry in fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
             copy_tree(&entry.path(), &to.join(entry.file_name()));
         }
     } else {
-        fs::copy(from, to).unwrap();
+        fs::copy(from, to)
+            .unwrap_or_else(|e| panic!("cannot copy {}: {e}", from.display()));
     }
 }
 
-fn copy_of_the_book(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("book-selftest-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    for part in PARTS {
-        copy_tree(&Path::new(ROOT).join(part), &dir.join(part));
+/// A fresh copy of the fixture book, with the examples it includes.
+fn fixture_book(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    copy_tree(&root().join("tests/fixtures/selftest-book"), &dir);
+    fs::create_dir_all(dir.join("examples")).unwrap();
+    for example in INCLUDED {
+        let file = format!("examples/{example}.rs");
+        fs::copy(root().join(&file), dir.join(&file)).unwrap();
     }
     dir
 }
@@ -65,8 +53,9 @@ fn copy_of_the_book(name: &str) -> PathBuf {
 /// of the expanded text, so the names must still give the lines of this file.
 const BROKEN: &str = r#"# Broken on purpose
 
-```rust,noplayground
-{{#rustdoc_include ../examples/fixed_total.rs}}
+<!-- no_run: only its length matters here -->
+```rust,no_run
+{{#include ../examples/fixed_total.rs}}
 ```
 
 Compile error:
@@ -141,16 +130,55 @@ Marked should_panic, and panics: passes.
 ```rust,should_panic
 fn main() { panic!("as promised"); }
 ```
+
+A whole example marked should_panic: cargo runs examples as they are.
+
+```rust,should_panic
+{{#rustdoc_include ../examples/fixed_total.rs}}
+```
 "#;
 
-/// The 1-based line of the n-th fence (0-based) that opens with `opening`.
-fn line_of(text: &str, opening: &str, nth: usize) -> usize {
+/// Broken blocks in the places a line scanner misses and mdBook renders:
+/// a block quote, a `> [!NOTE]` admonition, a list item, and an indented
+/// code block (which has no language, so no test could check it).
+const SHAPES: &str = r#"# Shapes
+
+> A quoted program:
+>
+> ```rust
+> fn main() { panic!("in a block quote"); }
+> ```
+
+> [!NOTE]
+> A program in a note:
+>
+> ```rust
+> fn main() { let x: u32 = "in a note"; }
+> ```
+
+1. A step.
+
+2. A program in a list item:
+
+   ```rust
+   fn main() { panic!("in a list item"); }
+   ```
+
+An indented block:
+
+    fn main() {}
+
+The end.
+"#;
+
+/// The 1-based line of the n-th line (0-based) of `text` equal to `line`.
+fn line_of(text: &str, line: &str, nth: usize) -> usize {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| *l == opening)
+        .filter(|(_, l)| *l == line)
         .nth(nth)
         .map(|(i, _)| i + 1)
-        .unwrap_or_else(|| panic!("no fence {opening} #{nth}"))
+        .unwrap_or_else(|| panic!("no line {line:?} #{nth}"))
 }
 
 /// Runs `cmd` for at most `limit`: whether it succeeded, and its output.
@@ -165,35 +193,34 @@ fn bounded(cmd: Command, limit: Duration) -> (bool, String) {
     (run.exit_code == Some(0), run.output)
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
-    let target = Path::new(ROOT).join("target").join("selftest");
+/// `cargo ARGS` in this workspace, building into target/selftest, for the
+/// book at `book`.
+fn cargo(args: &[&str], book: &Path) -> (bool, String) {
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("SNIPPET_LIMIT", "3");
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", root().join("target/selftest"))
+        .env("BOOK_ROOT", book)
+        .env("SNIPPET_LIMIT", "3")
+        // Rewriting is tried on its own, below, not by an author's setting.
+        .env_remove("SNAPSHOTS");
     bounded(cmd, Duration::from_secs(900))
 }
 
 #[test]
-#[ignore = "builds a copy of the book (about a minute); run by ./tools/test"]
+#[ignore = "builds the block tests for a broken book (a minute when warm); run by cargo xtask test"]
 fn every_kind_of_broken_block_fails_and_names_its_place() {
-    let dir = copy_of_the_book("blocks");
-    fs::write(dir.join("src/selftest-broken.md"), BROKEN).unwrap();
-    // Two files with the same name in different folders must not collide.
-    for sub in ["a", "b"] {
-        fs::create_dir_all(dir.join("src/selftest").join(sub)).unwrap();
-        let text = format!(
-            "# {sub}\n\n```rust\nfn main() {{ println!(\"{sub}\"); }}\n```\n"
-        );
-        fs::write(dir.join("src/selftest").join(sub).join("README.md"), text)
-            .unwrap();
-    }
+    let dir = fixture_book("selftest-blocks");
+    fs::write(dir.join("src/broken.md"), BROKEN).unwrap();
+    fs::write(dir.join("src/shapes.md"), SHAPES).unwrap();
 
-    let (built, log) = cargo(&dir, &["build", "--offline", "--examples"]);
-    assert!(built, "the copy does not build:\n{log}");
+    let mut build = vec!["build", "--offline", "-p", "lockbook"];
+    for example in RUN {
+        build.extend(["--example", example]);
+    }
+    let (built, log) = cargo(&build, &dir);
+    assert!(built, "the examples do not build:\n{log}");
     let (passed, log) = cargo(
-        &dir,
         &[
             "test",
             "--offline",
@@ -203,47 +230,47 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
             "--test",
             "blocks",
         ],
+        &dir,
     );
     assert!(!passed, "cargo test passed with broken blocks:\n{log}");
 
-    let file = "src/selftest-broken.md";
-    let skeptic = |n| {
-        format!(
-            "src_selftest_broken_md_line_{}",
-            line_of(BROKEN, "```rust", n)
-        )
-    };
+    let broken = "src/broken.md";
+    let at = |opening: &str, n| line_of(BROKEN, opening, n);
+    let skeptic = |n| format!("src_broken_md_line_{}", at("```rust", n));
     let compile_fail = |n| {
         format!(
-            "compile_fail_src_selftest_broken_md_line_{}",
-            line_of(BROKEN, "```rust,compile_fail,E0499", n)
+            "compile_fail_src_broken_md_line_{}",
+            at("```rust,compile_fail,E0499", n)
         )
     };
-    let console = format!(
-        "console_src_selftest_broken_md_line_{}",
-        line_of(BROKEN, "```console", 0)
-    );
-    let ignored_line = line_of(BROKEN, "```rust,ignore", 0);
+    let shapes = "src/shapes.md";
+    let quote = line_of(SHAPES, "> ```rust", 0);
+    let note = line_of(SHAPES, "> ```rust", 1);
+    let item = line_of(SHAPES, "   ```rust", 0);
+    let indented = line_of(SHAPES, "    fn main() {}", 0);
     let mut expected = vec![
         skeptic(0),
         skeptic(1),
         compile_fail(0),
         compile_fail(1),
-        console.clone(),
+        format!("console_src_broken_md_line_{}", at("```console", 0)),
         "every_block_is_tested".to_owned(),
         skeptic(2),
         format!(
-            "edition2021_src_selftest_broken_md_line_{}",
-            line_of(BROKEN, "```rust,edition2021", 0)
+            "edition2021_src_broken_md_line_{}",
+            at("```rust,edition2021", 0)
         ),
         format!(
-            "should_panic_src_selftest_broken_md_line_{}",
-            line_of(BROKEN, "```rust,should_panic", 0)
+            "should_panic_src_broken_md_line_{}",
+            at("```rust,should_panic", 0)
         ),
         format!(
-            "should_panic_src_selftest_broken_md_line_{}",
-            line_of(BROKEN, "```rust,should_panic", 1)
+            "should_panic_src_broken_md_line_{}",
+            at("```rust,should_panic", 1)
         ),
+        format!("src_shapes_md_line_{quote}"),
+        format!("src_shapes_md_line_{note}"),
+        format!("src_shapes_md_line_{item}"),
     ];
     expected.sort();
 
@@ -259,12 +286,15 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
     );
 
     // The messages of the harness's own checks name file and line.
-    for line in [
-        line_of(BROKEN, "```rust,compile_fail,E0499", 0),
-        line_of(BROKEN, "```rust,compile_fail,E0499", 1),
-        line_of(BROKEN, "```console", 0),
-        ignored_line,
-        line_of(BROKEN, "```rust,edition2021", 0),
+    let whole_example = at("```rust,should_panic", 3);
+    for (file, line) in [
+        (broken, at("```rust,compile_fail,E0499", 0)),
+        (broken, at("```rust,compile_fail,E0499", 1)),
+        (broken, at("```console", 0)),
+        (broken, at("```rust,ignore", 0)),
+        (broken, at("```rust,edition2021", 0)),
+        (broken, whole_example),
+        (shapes, indented),
     ] {
         assert!(
             log.contains(&format!("{file}:{line}")),
@@ -278,38 +308,124 @@ fn every_kind_of_broken_block_fails_and_names_its_place() {
     assert!(log.contains("does not print what the book shows"), "{log}");
     assert!(log.contains("an `ignore` block needs a reason"), "{log}");
     assert!(
+        log.contains(&format!(
+            "{broken}:{whole_example}: this block is the whole example examples/fixed_total.rs"
+        )),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!(
+            "{shapes}:{indented}: code block has no language"
+        )),
+        "{log}"
+    );
+    assert!(
         log.contains("ran longer than 3 s"),
         "the hang was not stopped by the limit:\n{log}"
     );
-    // The same-named files ran as two tests and passed.
+    // The shapes' failures are their own: a panic in the quote and in the
+    // list item, a compile error in the note.
+    for shown in ["in a block quote", "in a list item"] {
+        assert!(log.contains(shown), "{shown}:\n{log}");
+    }
+    // What passes is run too: the same-named files as two tests, the
+    // plain program and the console block of the fixture.
+    let intro = fs::read_to_string(dir.join("src/introduction.md")).unwrap();
     for name in [
-        "src_selftest_a_readme_md_line_3",
-        "src_selftest_b_readme_md_line_3",
+        "src_a_readme_md_line_5".to_owned(),
+        "src_b_readme_md_line_5".to_owned(),
+        format!("src_introduction_md_line_{}", line_of(&intro, "```rust", 0)),
+        format!(
+            "console_src_introduction_md_line_{}",
+            line_of(&intro, "```console", 0)
+        ),
+        format!(
+            "edition2021_src_broken_md_line_{}",
+            at("```rust,edition2021", 1)
+        ),
+        format!(
+            "should_panic_src_broken_md_line_{}",
+            at("```rust,should_panic", 2)
+        ),
+        format!("src_broken_md_line_{}", at("```rust,no_run", 0)),
     ] {
         assert!(
             log.contains(&format!("test {name} ... ok")),
             "{name} did not pass:\n{log}"
         );
     }
+    // A block that is a whole example gets no test of its own: cargo
+    // builds the example.
+    let whole = line_of(&intro, "```rust", 1);
+    assert!(
+        !log.contains(&format!("src_introduction_md_line_{whole} ")),
+        "the whole example at src/introduction.md:{whole} was compiled again:\n{log}"
+    );
     // The include did not shift the names: the first broken block is far
     // below line 10 in the expanded text, but named by its line here.
-    assert!(skeptic(0).ends_with("_line_9"), "{}", skeptic(0));
+    assert_eq!(skeptic(0), "src_broken_md_line_10");
+
+    // SNAPSHOTS=overwrite: the console block that differs is rewritten
+    // from a real run and its test still fails, saying so; the one that
+    // matches keeps its `[..]`.
+    let mut overwrite = Command::new(env!("CARGO"));
+    overwrite
+        .args(["test", "--offline", "-p", "book-tests", "--test", "blocks"])
+        .args(["console_"])
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", root().join("target/selftest"))
+        .env("BOOK_ROOT", &dir)
+        .env("SNAPSHOTS", "overwrite");
+    let (passed, log) = bounded(overwrite, Duration::from_secs(300));
+    assert!(!passed, "a rewritten block passed:\n{log}");
+    let console = at("```console", 0);
+    assert!(
+        log.contains(&format!(
+            "SNAPSHOTS=overwrite: rewrote the block at {broken}:{console}"
+        )),
+        "{log}"
+    );
+    let rewritten = fs::read_to_string(dir.join(broken)).unwrap();
+    assert!(
+        !rewritten.contains("this is not what it prints")
+            && rewritten.contains("one guard over the update: 50000 (lost 0)"),
+        "{broken} was not rewritten from the run:\n{rewritten}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("src/introduction.md")).unwrap(),
+        intro,
+        "a console block that matches was rewritten"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `cargo xtask build-book` on the book at `dir`.
 fn build_book(dir: &Path) -> (bool, String) {
-    let mut cmd = Command::new(dir.join("tools/build-book"));
-    // The snippet wrapper cargo test sets would reach a tool install.
-    cmd.current_dir(dir);
-    bounded(cmd, Duration::from_secs(600))
+    let dest = dir.join("book");
+    let (dir, dest) = (dir.to_str().unwrap(), dest.to_str().unwrap());
+    cargo(
+        &[
+            "run",
+            "--offline",
+            "-q",
+            "-p",
+            "xtask",
+            "--",
+            "build-book",
+            dir,
+            "-d",
+            dest,
+        ],
+        Path::new(dir),
+    )
 }
 
 #[test]
-#[ignore = "needs the pinned mdBook tools; run by ./tools/test"]
+#[ignore = "needs the pinned mdBook tools; run by cargo xtask test"]
 fn broken_link_and_error_lines_fail_the_book_build() {
-    let dir = copy_of_the_book("links");
+    let dir = fixture_book("selftest-links");
     let (ok, log) = build_book(&dir);
-    assert!(ok, "the unchanged copy should build:\n{log}");
+    assert!(ok, "the unchanged fixture book should build:\n{log}");
 
     let intro = dir.join("src/introduction.md");
     let text = fs::read_to_string(&intro).unwrap();
@@ -329,11 +445,10 @@ fn broken_link_and_error_lines_fail_the_book_build() {
     // mdBook 0.5 logs an unknown [output.html] key as ERROR and exits 0.
     let toml = dir.join("book.toml");
     let config = fs::read_to_string(&toml).unwrap();
-    fs::write(
-        &toml,
-        config.replace("[output.html]\n", "[output.html]\nno-such-key = 1\n"),
-    )
-    .unwrap();
+    let broken =
+        config.replace("[output.html]\n", "[output.html]\nno-such-key = 1\n");
+    assert_ne!(broken, config, "the fixture's book.toml has [output.html]");
+    fs::write(&toml, broken).unwrap();
     let (ok, log) = build_book(&dir);
     assert!(!ok, "an ERROR line did not fail the build:\n{log}");
     assert!(log.contains("ERROR"), "{log}");

@@ -114,15 +114,10 @@ fn build_detector() -> PathBuf {
 
 /// The chapter's `text` block with the detector's output.
 fn shown_detector_output() -> Vec<String> {
-    let chapter =
-        std::fs::read_to_string(root().join("src/deadlocks.md")).unwrap();
-    let block = chapter
-        .split("```text\n")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("```").map(|(b, _)| b))
-        .find(|b| b.starts_with("1. std Mutex"))
-        .expect("a text block with the detector's output");
-    block.lines().map(str::to_owned).collect()
+    crate::support::block_starting("src/deadlocks.md", "text", "1. std Mutex")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The detector output shown in the chapter matches a real run, line by

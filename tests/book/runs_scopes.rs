@@ -91,65 +91,51 @@ fn clippy(program: &str, extra: &[&str]) -> String {
     outcome.output
 }
 
-/// The chapter's `text` blocks that start with `start`: Clippy output.
-fn shown_outputs(start: &str) -> Vec<String> {
-    let chapter = std::fs::read_to_string(
-        crate::support::root().join("src/scoped-guards.md"),
-    )
-    .unwrap();
-    chapter
-        .split("```text\n")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("```").map(|(b, _)| b))
-        .filter(|b| b.starts_with(start))
-        .map(str::to_owned)
-        .collect()
+/// The chapter's one `text` block that starts with `start`: Clippy output.
+fn shown_output(start: &str) -> String {
+    crate::support::block_starting("src/scoped-guards.md", "text", start)
 }
 
-/// The output a real run printed starts with the lines shown; a shown line
-/// ending in `...` was cut there and matches any line it begins.
+/// The output a real run printed starts with the lines shown, matched as
+/// console blocks are (`[..]` where the chapter cuts a long line).
 fn assert_shown(shown: &str, real: &str) {
+    let mut patterns: Vec<String> = shown.lines().map(str::to_owned).collect();
+    patterns.push("...".to_owned());
     let real: Vec<&str> = real.lines().map(str::trim_end).collect();
-    for (i, line) in shown.lines().enumerate() {
-        let got = real.get(i).copied().unwrap_or("<no line>");
-        let ok = match line.strip_suffix("...") {
-            Some(cut) => got.starts_with(cut.trim_end()),
-            None => got == line,
-        };
-        assert!(
-            ok,
-            "src/scoped-guards.md shows Clippy output that Clippy does not \
-             print (line {}):\n  shown: {line}\n  real:  {got}\n--- real \
-             output:\n{}",
-            i + 1,
-            real.join("\n")
-        );
-    }
+    assert!(
+        book_harness::console::lines_match(&patterns, &real),
+        "src/scoped-guards.md shows Clippy output that Clippy does not \
+         print.\n--- shown:\n{shown}\n--- real output:\n{}",
+        real.join("\n")
+    );
 }
 
 /// The Clippy output shown in "Lints that catch these mistakes" is what
 /// this toolchain's Clippy prints for the same code.
 #[test]
 fn clippy_output_in_the_chapter_is_real() {
-    let chapter = std::fs::read_to_string(
-        crate::support::root().join("src/scoped-guards.md"),
-    )
-    .unwrap();
-    // The parking_lot `let _ =` program is the rust block right above.
-    let before = chapter.split("```text\nerror: non-binding").next().unwrap();
-    let program = before
-        .rsplit_once("```rust\n")
-        .and_then(|(_, b)| b.split_once("```"))
-        .map(|(b, _)| b)
+    // The parking_lot `let _ =` program is the rust block right above the
+    // first Clippy output.
+    let blocks = crate::support::blocks("src/scoped-guards.md");
+    let first_output = blocks
+        .iter()
+        .position(|b| {
+            b.lang() == "text" && b.code.starts_with("error: non-binding")
+        })
+        .expect("the let_underscore_lock output");
+    let program = blocks[..first_output]
+        .iter()
+        .rev()
+        .find(|b| b.lang() == "rust")
+        .map(|b| b.compiled_code())
         .expect("a rust block above the first Clippy output");
     assert!(program.contains("let _ = m.lock();"), "{program}");
 
-    let let_underscore = shown_outputs("error: non-binding");
-    let scrutinee = shown_outputs("warning: temporary with significant");
-    assert_eq!((let_underscore.len(), scrutinee.len()), (1, 1));
-    assert_shown(&let_underscore[0], &clippy(program, &[]));
+    let let_underscore = shown_output("error: non-binding");
+    let scrutinee = shown_output("warning: temporary with significant");
+    assert_shown(&let_underscore, &clippy(&program, &[]));
     assert_shown(
-        &scrutinee[0],
+        &scrutinee,
         &clippy(WHILE_LET, &["-W", "clippy::significant_drop_in_scrutinee"]),
     );
 }

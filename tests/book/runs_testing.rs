@@ -87,17 +87,7 @@ fn bad_runs_option_is_refused() {
 
 /// The chapter's `rust` block that starts with `mod sync {`.
 fn switch_block() -> String {
-    let chapter =
-        std::fs::read_to_string(crate::support::root().join("src/testing.md"))
-            .unwrap();
-    let blocks: Vec<&str> = chapter
-        .split("```rust\n")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("```").map(|(b, _)| b))
-        .filter(|b| b.starts_with("mod sync {"))
-        .collect();
-    assert_eq!(blocks.len(), 1, "one `mod sync` block in the chapter");
-    blocks[0].to_owned()
+    crate::support::block_starting("src/testing.md", "rust", "mod sync {")
 }
 
 /// The chapter runs the switch block with std's atomic (it is a plain

@@ -46,3 +46,28 @@ pub fn at_once<T: Send>(
             .collect()
     })
 }
+
+/// The code blocks of a chapter (`src/deadlocks.md`), found as the book's
+/// block tests find them (the harness's pulldown-cmark reader): a test that
+/// compares a shown output never scans markdown by hand.
+pub fn blocks(file: &str) -> Vec<book_harness::markdown::Block> {
+    book_harness::markdown::blocks(root(), file)
+        .unwrap_or_else(|e| panic!("cannot read the blocks of {file}: {e}"))
+}
+
+/// The one block of `file` in language `lang` whose code starts with
+/// `start`.
+pub fn block_starting(file: &str, lang: &str, start: &str) -> String {
+    let found: Vec<String> = blocks(file)
+        .into_iter()
+        .filter(|b| b.lang() == lang && b.code.starts_with(start))
+        .map(|b| b.code)
+        .collect();
+    match <[String; 1]>::try_from(found) {
+        Ok([code]) => code,
+        Err(found) => panic!(
+            "{file}: {} `{lang}` blocks start with `{start}`, expected one",
+            found.len()
+        ),
+    }
+}

@@ -2,14 +2,25 @@
 //! real and its output compared with what the book shows.
 //!
 //! In the shown output, `[..]` stands for any text within a line and a line
-//! `...` for any number of lines: the parts that change from run to run.
+//! `...` for any number of lines: the parts that change from run to run
+//! (snapbox's redactions, which do the comparing).
 //! A command `$ echo $?` right after a run, with the number it prints, says
 //! the exit code the program must end with; without it, the code must be 0.
+//!
+//! With `SNAPSHOTS=overwrite` (snapbox's convention), a block whose output
+//! differs is rewritten in its markdown file from the real run, keeping the
+//! shown lines that still match, for the author to review; the test still
+//! fails and says what it rewrote.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use snapbox::Data;
+use snapbox::assert::{Action, DEFAULT_ACTION_ENV};
+use snapbox::filter::NormalizeToExpected;
 
 /// How long one example may run before the check calls it hung.
 pub const RUN_LIMIT: Duration = Duration::from_secs(10);
@@ -110,37 +121,40 @@ pub fn steps(block: &str) -> Vec<Step> {
     steps
 }
 
-/// Does `line` match `pattern`, where `[..]` matches any text?
-pub fn line_matches(pattern: &str, line: &str) -> bool {
-    let mut parts = pattern.split("[..]");
-    let first = parts.next().unwrap_or("");
-    let Some(mut rest) = line.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            return rest.ends_with(part);
-        }
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
+/// What a run printed, in the form of what the book shows: snapbox's
+/// normalization keeps each shown line that the run matches, `[..]` and
+/// `...` included, and puts the printed lines where they differ. So it
+/// equals `shown` exactly when the run matches, and it is what a rewrite
+/// puts in the book (`SNAPSHOTS=overwrite`).
+pub fn normalize(shown: &[String], printed: &[&str]) -> Vec<String> {
+    fn text<S: AsRef<str>>(lines: &[S]) -> String {
+        lines.iter().map(|l| format!("{}\n", l.as_ref())).collect()
     }
-    rest.is_empty()
+    let expected = Data::text(text(shown));
+    let normalized = NormalizeToExpected::new()
+        .redact()
+        .normalize(Data::text(text(printed)), &expected);
+    normalized
+        .render()
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
-/// Do the lines match, where a pattern line `...` matches any number of lines?
+/// Do the lines match, where a pattern line `...` matches any number of
+/// lines and `[..]` any text within a line (snapbox's redactions)?
 pub fn lines_match(patterns: &[String], lines: &[&str]) -> bool {
-    match patterns.split_first() {
-        None => lines.is_empty(),
-        Some((p, rest)) if p == "..." => {
-            (0..=lines.len()).any(|skip| lines_match(rest, &lines[skip..]))
-        }
-        Some((p, rest)) => lines.split_first().is_some_and(|(l, more)| {
-            line_matches(p, l) && lines_match(rest, more)
-        }),
+    normalize(patterns, lines) == patterns
+}
+
+/// Does `line` match `pattern`, where `[..]` matches any text? (A single
+/// line: `...` is only itself here.)
+pub fn line_matches(pattern: &str, line: &str) -> bool {
+    if pattern == "..." {
+        return line == pattern;
     }
+    lines_match(&[pattern.to_owned()], &[line])
 }
 
 /// What a bounded run saw: the merged stdout and stderr, and the exit code
@@ -219,8 +233,15 @@ pub fn example_binary(name: &str) -> Result<PathBuf, String> {
             )
         })?;
     // When run by cargo, compare with the sources the example is built from.
-    if let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        let examples = Path::new(&root).join("examples");
+    // The tests' package is a folder of the learner's: the nearest
+    // `examples/` above it holds the sources.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let examples = manifest.as_deref().and_then(|dir| {
+        dir.ancestors()
+            .map(|d| d.join("examples"))
+            .find(|d| d.is_dir())
+    });
+    if let Some(examples) = examples {
         let mut sources = vec![examples.join(format!("{name}.rs"))];
         if let Ok(dir) = std::fs::read_dir(examples.join("lockbook")) {
             sources.extend(dir.flatten().map(|e| e.path()));
@@ -248,15 +269,20 @@ pub fn run_example(name: &str, args: &[&str], limit: Duration) -> Outcome {
     run_bounded(cmd, limit).unwrap_or_else(|e| panic!("cannot run {name}: {e}"))
 }
 
-/// Run every step of a console block and compare; the error names `place`.
-pub fn check(block: &str, place: &str) -> Result<(), String> {
+/// Run every step of a console block and compare; the error names `place`
+/// (`src/x.md:42`, the block's fence in the book under `root`).
+pub fn check(root: &Path, block: &str, place: &str) -> Result<(), String> {
     let steps = steps(block);
     if steps.is_empty() {
         return Err(format!(
             "{place}: no `$ cargo run --example` command in this console block"
         ));
     }
-    for step in steps {
+    let overwrite =
+        Action::with_env_var(DEFAULT_ACTION_ENV) == Some(Action::Overwrite);
+    let mut failures = Vec::new();
+    let mut rewrites = Vec::new();
+    for step in &steps {
         let binary = example_binary(&step.run.example)
             .map_err(|e| format!("{place}: `{}`: {e}", step.command))?;
         let mut cmd = Command::new(&binary);
@@ -271,18 +297,197 @@ pub fn check(block: &str, place: &str) -> Result<(), String> {
                 step.command, RUN_LIMIT, outcome.output
             ));
         };
-        if code != step.exit_code || !lines_match(&step.expected, &lines) {
-            return Err(format!(
-                "{place}: `{}` does not print what the book shows.\n\
-                 --- shown in the book (exit code {}):\n{}\n\
-                 --- printed by a real run (exit code {code}):\n{}",
-                step.command,
-                step.exit_code,
-                step.expected.join("\n"),
-                outcome.output.trim_end()
-            ));
+        let normalized = normalize(&step.expected, &lines);
+        if code == step.exit_code && normalized == step.expected {
+            rewrites.push(None);
+            continue;
+        }
+        let message = format!(
+            "{place}: `{}` does not print what the book shows.\n\
+             --- shown in the book (exit code {}):\n{}\n\
+             --- printed by a real run (exit code {code}):\n{}",
+            step.command,
+            step.exit_code,
+            step.expected.join("\n"),
+            outcome.output.trim_end()
+        );
+        if !overwrite {
+            return Err(message);
+        }
+        failures.push(message);
+        rewrites.push(Some(Shown {
+            output: normalized,
+            exit_code: code,
+        }));
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let new_block = rewritten(block, &rewrites);
+    rewrite_in_place(root, place, block, &new_block)?;
+    Err(format!(
+        "{}\n--- {DEFAULT_ACTION_ENV}=overwrite: rewrote the block at {place} to show:\n{}\
+         --- review the change in the markdown file",
+        failures.join("\n"),
+        new_block
+    ))
+}
+
+/// The output and exit code a rewritten step shows.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub output: Vec<String>,
+    pub exit_code: i32,
+}
+
+/// `block` with the output (and exit code) of each step that has a
+/// rewrite replaced; other lines, and the blank lines after an output,
+/// stay as they are. A step that now ends with a code other than 0 and
+/// showed none gets a `$ echo $?` line.
+pub fn rewritten(block: &str, rewrites: &[Option<Shown>]) -> String {
+    let mut out = String::new();
+    let mut step: Option<usize> = None;
+    let mut next_step = 0;
+    let mut in_output = false;
+    let mut held: Vec<&str> = Vec::new();
+    let rewrite_of = |step: Option<usize>| {
+        step.and_then(|i| rewrites.get(i)).and_then(Option::as_ref)
+    };
+    // Leave the output of the current step: write its new lines, the
+    // exit code if it needs one and has none, and the blank lines held.
+    let flush = |out: &mut String,
+                 held: &mut Vec<&str>,
+                 step: Option<usize>,
+                 echo_follows: bool| {
+        if let Some(shown) = rewrite_of(step) {
+            for line in &shown.output {
+                out.push_str(line);
+                out.push('\n');
+            }
+            if shown.exit_code != 0 && !echo_follows {
+                out.push_str(&format!("$ {EXIT_CODE}\n{}\n", shown.exit_code));
+            }
+            // The shown output, less the blank lines after it.
+            let blank = held
+                .iter()
+                .rev()
+                .take_while(|l| l.trim().is_empty())
+                .count();
+            held.drain(..held.len() - blank);
+        }
+        for line in held.drain(..) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    };
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            let echo = command.trim() == EXIT_CODE && step.is_some();
+            if in_output {
+                flush(&mut out, &mut held, step, echo);
+                in_output = false;
+            }
+            if !echo && parse_command(command).is_some() {
+                step = Some(next_step);
+                next_step += 1;
+                in_output = true;
+            } else if !echo {
+                step = None;
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if in_output {
+            held.push(line);
+            continue;
+        }
+        match rewrite_of(step) {
+            Some(shown) if !line.trim().is_empty() => {
+                out.push_str(&shown.exit_code.to_string());
+                out.push('\n');
+                // One code per `$ echo $?`.
+                step = None;
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
         }
     }
+    if in_output {
+        flush(&mut out, &mut held, step, false);
+    }
+    out
+}
+
+/// Lines added or removed by earlier rewrites in this process, per file:
+/// (line of the block, change in its number of lines), so that the blocks
+/// below are still found at their lines.
+static REWRITES: Mutex<Vec<(PathBuf, usize, isize)>> = Mutex::new(Vec::new());
+
+/// Replace the lines of `old_block` in the markdown file of `place` with
+/// `new_block`, keeping each line's container marks (`> `, indentation).
+fn rewrite_in_place(
+    root: &Path,
+    place: &str,
+    old_block: &str,
+    new_block: &str,
+) -> Result<(), String> {
+    let cannot =
+        |why: &str| format!("{place}: cannot rewrite the block: {why}");
+    let (file, line) = place
+        .rsplit_once(':')
+        .and_then(|(f, l)| Some((f, l.parse::<usize>().ok()?)))
+        .ok_or_else(|| cannot("its place is not FILE:LINE"))?;
+    let path = root.join(file);
+    let mut done = REWRITES.lock().unwrap_or_else(|e| e.into_inner());
+    let shift: isize = done
+        .iter()
+        .filter(|(p, at, _)| *p == path && *at < line)
+        .map(|(_, _, by)| by)
+        .sum();
+    let fence = line
+        .checked_add_signed(shift)
+        .ok_or_else(|| cannot("lines moved"))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| cannot(&format!("cannot read {}: {e}", path.display())))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let old: Vec<&str> = old_block.lines().collect();
+    let body = lines
+        .get(fence..fence + old.len())
+        .ok_or_else(|| cannot("the file is shorter than the block"))?;
+    let mut mark = None;
+    for (in_file, code) in body.iter().zip(&old) {
+        let Some(marks) = in_file.strip_suffix(code) else {
+            return Err(cannot(&format!(
+                "the file changed since the build (or the block has includes): `{in_file}`"
+            )));
+        };
+        if !code.is_empty() {
+            mark.get_or_insert(marks);
+        }
+    }
+    let mark = mark.unwrap_or("");
+    let mut new_text: Vec<String> =
+        lines[..fence].iter().map(|l| l.to_string()).collect();
+    for code in new_block.lines() {
+        if code.is_empty() {
+            new_text.push(mark.trim_end().to_owned());
+        } else {
+            new_text.push(format!("{mark}{code}"));
+        }
+    }
+    new_text.extend(lines[fence + old.len()..].iter().map(|l| l.to_string()));
+    let mut joined = new_text.join("\n");
+    if text.ends_with('\n') {
+        joined.push('\n');
+    }
+    std::fs::write(&path, joined).map_err(|e| {
+        cannot(&format!("cannot write {}: {e}", path.display()))
+    })?;
+    let by = new_block.lines().count() as isize - old.len() as isize;
+    done.push((path, line, by));
     Ok(())
 }
 
@@ -333,6 +538,110 @@ mod tests {
         assert!(lines_match(&p(&["a", "...", "z"]), &["a", "z"]));
         assert!(!lines_match(&p(&["a", "...", "z"]), &["a", "b"]));
         assert!(!lines_match(&p(&["a"]), &["a", "b"]));
+        assert!(lines_match(&p(&["a", "..."]), &["a", "b", "c"]));
+        assert!(lines_match(&p(&["...", "z"]), &["z"]));
+        assert!(lines_match(&p(&[]), &[]));
+        assert!(!lines_match(&p(&[]), &["a"]));
+        assert!(lines_match(
+            &p(&["took [..] ms", "", "done"]),
+            &["took 12 ms", "", "done"]
+        ));
+        assert!(!lines_match(&p(&["done"]), &["done", ""]));
+        // The text after the last `[..]` ends the line, even when it also
+        // stands inside what `[..]` takes (a panic's `file:line:col:`).
+        assert!(line_matches("at x.rs:[..]:", "at x.rs:23:9:"));
+        assert!(line_matches("a[..]b", "axbyb"));
+        assert!(!line_matches("a[..]b", "axbyc"));
+        // `...` is a wildcard only on a line of its own.
+        assert!(!line_matches("...", "anything"));
+        assert!(line_matches("a ... b", "a ... b"));
+        assert!(!line_matches("a ... b", "a x b"));
+    }
+
+    #[test]
+    fn normalized_output_keeps_what_still_matches() {
+        let p =
+            |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = p(&["start", "took [..] ms", "...", "total: 50"]);
+        assert_eq!(
+            normalize(&shown, &["start", "took 9 ms", "x", "y", "total: 50"]),
+            shown
+        );
+        assert_eq!(
+            normalize(&shown, &["start", "took 9 ms", "x", "total: 47"]),
+            p(&["start", "took [..] ms", "x", "total: 47"])
+        );
+        assert_eq!(
+            normalize(&p(&["a", "b"]), &["a", "c", "d"]),
+            p(&["a", "c", "d"])
+        );
+    }
+
+    fn shown(output: &[&str], exit_code: i32) -> Option<Shown> {
+        Some(Shown {
+            output: output.iter().map(|s| s.to_string()).collect(),
+            exit_code,
+        })
+    }
+
+    #[test]
+    fn rewriting_a_block_changes_only_the_outputs_that_differ() {
+        let block = "$ cargo run --example a\nold a\n[..] kept\n\n\
+                     $ cargo run --example b -- 0\nerror: old\n$ echo $?\n2\n\n\
+                     $ ls\n$ cargo run --example c\nsame\n";
+        let new = rewritten(
+            block,
+            &[
+                shown(&["new a", "[..] kept", "more"], 0),
+                shown(&["error: new"], 3),
+                None,
+            ],
+        );
+        assert_eq!(
+            new,
+            "$ cargo run --example a\nnew a\n[..] kept\nmore\n\n\
+             $ cargo run --example b -- 0\nerror: new\n$ echo $?\n3\n\n\
+             $ ls\n$ cargo run --example c\nsame\n"
+        );
+        // A step that now fails, and showed no exit code, gets one.
+        let new =
+            rewritten("$ cargo run --example a\nok\n", &[shown(&["bad"], 1)]);
+        assert_eq!(new, "$ cargo run --example a\nbad\n$ echo $?\n1\n");
+        // Nothing to rewrite: the block as it was.
+        assert_eq!(rewritten(block, &[None, None, None]), block);
+    }
+
+    #[test]
+    fn a_rewrite_lands_in_the_markdown_file() {
+        let root = std::env::temp_dir()
+            .join(format!("harness-console-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        let md = "# T\n\n```console\n$ cargo run --example a\nold\n```\n\n\
+                  > Quoted:\n>\n> ```console\n> $ cargo run --example b\n> one\n>\n> two\n> ```\n\nEnd.\n";
+        std::fs::write(root.join("src/x.md"), md).unwrap();
+        let first = "$ cargo run --example a\nold\n";
+        let first_new = rewritten(first, &[shown(&["new", "lines"], 0)]);
+        rewrite_in_place(&root, "src/x.md:3", first, &first_new).unwrap();
+        // The second block is found at its line of the build although the
+        // first one grew by a line.
+        let second = "$ cargo run --example b\none\n\ntwo\n";
+        let second_new = rewritten(second, &[shown(&["un", "", "deux"], 0)]);
+        rewrite_in_place(&root, "src/x.md:10", second, &second_new).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/x.md")).unwrap(),
+            "# T\n\n```console\n$ cargo run --example a\nnew\nlines\n```\n\n\
+             > Quoted:\n>\n> ```console\n> $ cargo run --example b\n> un\n>\n> deux\n> ```\n\nEnd.\n"
+        );
+        // The blocks are found where the parser finds them.
+        let blocks = crate::markdown::blocks(&root, "src/x.md").unwrap();
+        assert_eq!(blocks[0].code, first_new);
+        assert_eq!(blocks[1].code, second_new);
+        // A block that is not what the file holds is left alone.
+        let e = rewrite_in_place(&root, "src/x.md:3", first, &first_new)
+            .unwrap_err();
+        assert!(e.contains("src/x.md:3: cannot rewrite the block"), "{e}");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

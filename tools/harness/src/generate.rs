@@ -7,6 +7,9 @@
 //!   block in the book, however many lines the includes above it added.
 //! - `compile_fail`, `edition2021`, `should_panic` and `console` blocks
 //!   become tests in `OUT_DIR/book-tests.rs`.
+//! - Blocks that are a whole example (`Check::Example`) and listings get no
+//!   test here: cargo builds the examples and tests/book/example_runs.rs
+//!   runs them; rules.rs has made sure of what they are.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -50,8 +53,9 @@ pub fn write(root: &Path, out_dir: &Path) -> Vec<PathBuf> {
             Check::Console => {
                 let _ = writeln!(
                     tests,
-                    "#[test]\nfn console_{}() {{\n    book_harness::pass(book_harness::console::check(\n        {},\n        {:?},\n    ));\n}}\n",
+                    "#[test]\nfn console_{}() {{\n    book_harness::pass(book_harness::console::check(\n        std::path::Path::new({:?}),\n        {},\n        {:?},\n    ));\n}}\n",
                     block.test_name(),
+                    root,
                     raw_string(&block.code),
                     block.place()
                 );
@@ -69,6 +73,8 @@ pub fn write(root: &Path, out_dir: &Path) -> Vec<PathBuf> {
                     block.place()
                 );
             }
+            // Built by cargo as an example and run by tests/book/example_runs.rs.
+            Check::Example(_) => {}
             Check::Listing => {}
         }
     }
@@ -151,6 +157,7 @@ mod tests {
             code: "let s = \"```\";\n".into(),
             note: None,
             included: false,
+            written: String::new(),
         };
         assert_eq!(
             skeptic_markdown(&block),

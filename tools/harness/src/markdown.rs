@@ -1,17 +1,26 @@
-//! Finds the fenced code blocks of a markdown file, the way mdBook shows them:
-//! `{{#include}}` and `{{#rustdoc_include}}` are expanded first.
+//! Finds the code blocks of a markdown file the way mdBook finds them: with
+//! pulldown-cmark and mdBook's parser options, so fences in block quotes,
+//! `> [!NOTE]` admonitions and list items, and indented code blocks, are all
+//! found. `{{#include}}` and `{{#rustdoc_include}}` lines inside a block are
+//! expanded (mdBook expands them before parsing; inside a fence that gives
+//! the same blocks, and the line numbers stay those of the file).
 
 use std::fs;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// One fenced code block of a chapter.
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+/// One code block of a chapter.
 #[derive(Debug, Clone)]
 pub struct Block {
     /// The markdown file, relative to the book's root (`src/races.md`).
     pub file: String,
-    /// 1-based line of the opening fence in that file.
+    /// 1-based line of the opening fence in that file (of the first line,
+    /// for an indented block).
     pub line: usize,
-    /// The words of the info string: `rust,compile_fail,E0499` gives three.
+    /// The words of the info string: `rust,compile_fail,E0499` gives three;
+    /// none for an indented block, which has no info string.
     pub words: Vec<String>,
     /// The code with includes expanded (hidden `# ` lines still marked).
     pub code: String,
@@ -20,6 +29,9 @@ pub struct Block {
     pub note: Option<String>,
     /// Whether any line of the block was an include directive.
     pub included: bool,
+    /// The code as the markdown file has it: include lines not expanded
+    /// (what tells a block that is a whole example, see rules.rs).
+    pub written: String,
 }
 
 impl Block {
@@ -119,96 +131,141 @@ pub fn blocks(root: &Path, file: &str) -> Result<Vec<Block>, String> {
     parse(&text, file, &dir)
 }
 
-struct Open {
-    line: usize,
-    fence: String,
-    indent: usize,
-    words: Vec<String>,
-    note: Option<String>,
+/// The parser options of mdBook 0.5 (`mdbook-markdown`'s `new_cmark_parser`
+/// with the default `[output.html]` settings): the same options give the
+/// same blocks. `ENABLE_GFM` turns `> [!NOTE]` boxes into admonitions.
+fn mdbook_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
+}
+
+/// A code block as the parser reports it, before includes are expanded.
+struct Found {
+    /// Byte range of the whole block in the file, fences included.
+    range: Range<usize>,
+    /// The info string's words; None for an indented block.
+    words: Option<Vec<String>>,
+    /// The code, without the container's markers (`> `, list indentation).
     code: String,
-    included: bool,
 }
 
 fn parse(text: &str, file: &str, dir: &Path) -> Result<Vec<Block>, String> {
-    let mut blocks = Vec::new();
-    let mut open: Option<Open> = None;
-    let mut last_line = "";
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let indent = raw.len() - raw.trim_start().len();
-        let trimmed = raw.trim_start();
-        match open.as_mut() {
-            None => {
-                if let Some((fence, info)) = fence_start(trimmed) {
-                    let words = info
-                        .split([',', ' '])
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_owned)
-                        .collect();
-                    open = Some(Open {
-                        line,
-                        fence,
-                        indent,
-                        words,
-                        note: html_comment(last_line),
-                        code: String::new(),
-                        included: false,
-                    });
+    // Byte offset of the start of each line, to turn offsets into lines.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
+    let lines: Vec<&str> = text.lines().collect();
+
+    let mut found: Vec<Found> = Vec::new();
+    let mut open: Option<Found> = None;
+    for (event, range) in
+        Parser::new_ext(text, mdbook_options()).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let words = match kind {
+                    CodeBlockKind::Fenced(info) => Some(
+                        info.split([',', ' ', '\t'])
+                            .filter(|w| !w.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                    ),
+                    CodeBlockKind::Indented => None,
+                };
+                open = Some(Found {
+                    range,
+                    words,
+                    code: String::new(),
+                });
+            }
+            Event::Text(code) => {
+                if let Some(block) = open.as_mut() {
+                    block.code.push_str(&code);
                 }
             }
-            Some(block) => {
-                if is_fence_end(trimmed, &block.fence) {
-                    let b = open.take().expect("a block is open");
-                    blocks.push(Block {
-                        file: file.to_owned(),
-                        line: b.line,
-                        words: b.words,
-                        code: b.code,
-                        note: b.note,
-                        included: b.included,
-                    });
-                } else {
-                    // Content of a fence inside a list item is indented with it.
-                    let cut = indent.min(block.indent);
-                    let content = &raw[cut..];
-                    if let Some(directive) = include_directive(content.trim()) {
-                        let place = format!("{file}:{line}");
-                        block.code.push_str(&expand(&directive, dir, &place)?);
-                        block.included = true;
-                    } else {
-                        block.code.push_str(content);
-                        block.code.push('\n');
-                    }
-                }
+            Event::End(TagEnd::CodeBlock) => {
+                found.extend(open.take());
             }
-        }
-        if !raw.trim().is_empty() {
-            last_line = raw.trim();
+            _ => {}
         }
     }
-    if let Some(b) = open {
-        return Err(format!("{file}:{}: code block is never closed", b.line));
+
+    let mut blocks = Vec::new();
+    for f in found {
+        let line = line_of(f.range.start);
+        if f.words.is_some() && !is_closed(&text[f.range.clone()]) {
+            return Err(format!("{file}:{line}: code block is never closed"));
+        }
+        // The lines of the block in the file: an include's line is its own.
+        let first_code_line = if f.words.is_some() { line + 1 } else { line };
+        let mut code = String::new();
+        let mut included = false;
+        for (index, content) in f.code.lines().enumerate() {
+            if let Some(directive) = include_directive(content.trim()) {
+                let place = format!("{file}:{}", first_code_line + index);
+                code.push_str(&expand(&directive, dir, &place)?);
+                included = true;
+            } else {
+                code.push_str(content);
+                code.push('\n');
+            }
+        }
+        blocks.push(Block {
+            file: file.to_owned(),
+            line,
+            words: f.words.unwrap_or_default(),
+            code,
+            note: note_above(&lines, line),
+            included,
+            written: f.code,
+        });
     }
     Ok(blocks)
 }
 
-fn fence_start(line: &str) -> Option<(String, &str)> {
-    let ch = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = line.chars().take_while(|c| *c == ch).count();
-    if len < 3 {
-        return None;
+/// The container markers a line of a block quote or list item starts with:
+/// `> `, `>`, indentation (a list item's own marker is never above a fence
+/// of the same item, so only quotes and spaces need stripping).
+fn strip_container(line: &str) -> &str {
+    let mut rest = line.trim_start();
+    while let Some(inner) = rest.strip_prefix('>') {
+        rest = inner.trim_start();
     }
-    let info = line[len..].trim();
-    if ch == '`' && info.contains('`') {
-        return None;
-    }
-    Some((line[..len].to_owned(), info))
+    rest
 }
 
-fn is_fence_end(line: &str, fence: &str) -> bool {
-    let ch = fence.chars().next().expect("fences are not empty");
-    let len = line.chars().take_while(|c| *c == ch).count();
-    len >= fence.len() && line[len..].trim().is_empty()
+/// A fenced block ends either at its closing fence or, when the source has
+/// none, where its container or the file ends; the parser closes it quietly
+/// in the second case, which would turn the rest of a chapter into code.
+fn is_closed(source: &str) -> bool {
+    let mut lines = source.trim_end_matches(['\n', '\r']).lines();
+    let opening = strip_container(lines.next().unwrap_or(""));
+    let ch = opening.chars().next().unwrap_or('`');
+    let open_len = opening.chars().take_while(|c| *c == ch).count();
+    let Some(last) = lines.last() else {
+        return false; // the opening fence alone
+    };
+    let last = strip_container(last);
+    let len = last.chars().take_while(|c| *c == ch).count();
+    len >= open_len && last[len..].trim().is_empty()
+}
+
+/// The text of an HTML comment on the nearest non-blank line above the
+/// block's first line (1-based), inside the same block quote or list item.
+fn note_above(lines: &[&str], line: usize) -> Option<String> {
+    let above = lines[..line.saturating_sub(1)]
+        .iter()
+        .rev()
+        .map(|l| strip_container(l))
+        .find(|l| !l.is_empty())?;
+    html_comment(above)
 }
 
 fn html_comment(line: &str) -> Option<String> {
@@ -216,15 +273,17 @@ fn html_comment(line: &str) -> Option<String> {
     Some(inner.trim().to_owned())
 }
 
-/// An include line of mdBook: which directive, the path, and what part.
-#[derive(Debug)]
-struct Directive {
-    rustdoc: bool,
-    path: String,
-    part: Option<String>,
+/// An include line of mdBook: which directive, the path (relative to the
+/// markdown file's folder), and what part (an anchor or a line range).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Include {
+    pub rustdoc: bool,
+    pub path: String,
+    pub part: Option<String>,
 }
 
-fn include_directive(line: &str) -> Option<Directive> {
+/// The include directive a (trimmed) line of code is, if any.
+pub fn include_directive(line: &str) -> Option<Include> {
     let inner = line.strip_prefix("{{#")?.strip_suffix("}}")?.trim();
     let (kind, arg) = inner.split_once(char::is_whitespace)?;
     let rustdoc = match kind {
@@ -237,7 +296,7 @@ fn include_directive(line: &str) -> Option<Directive> {
         Some((path, part)) => (path, Some(part.to_owned())),
         None => (arg, None),
     };
-    Some(Directive {
+    Some(Include {
         rustdoc,
         path: path.to_owned(),
         part,
@@ -252,7 +311,7 @@ fn is_anchor(line: &str) -> bool {
 /// mdBook's include rules: the whole file, a line range `a:b` (1-based,
 /// either end optional), or an anchor. `rustdoc_include` keeps the other
 /// lines of the file, hidden with `# `, so the code still compiles.
-fn expand(d: &Directive, dir: &Path, place: &str) -> Result<String, String> {
+fn expand(d: &Include, dir: &Path, place: &str) -> Result<String, String> {
     let path: PathBuf = dir.join(&d.path);
     let text = fs::read_to_string(&path)
         .map_err(|e| format!("{place}: cannot include {}: {e}", d.path))?;
@@ -348,6 +407,57 @@ mod tests {
     fn fence_in_a_list_item_and_longer_fences() {
         let b = one("1. item\n\n   ````rust\n   let a = 1;\n   ```\n   ````\n");
         assert_eq!(b.code, "let a = 1;\n```\n");
+        assert_eq!(b.line, 3);
+    }
+
+    #[test]
+    fn fence_in_a_list_item_with_its_note() {
+        let text = "# T\n\n- step one\n\n  <!-- no_run: waits -->\n  ```rust,no_run\n  fn main() {}\n  ```\n- step two\n";
+        let b = one(text);
+        assert_eq!(b.line, 6);
+        assert_eq!(b.words, ["rust", "no_run"]);
+        assert_eq!(b.note.as_deref(), Some("no_run: waits"));
+        assert_eq!(b.code, "fn main() {}\n");
+    }
+
+    #[test]
+    fn fence_in_a_block_quote_with_its_note() {
+        let text = "Text.\n\n> Quoted:\n>\n> <!-- no_run: waits -->\n> ```rust,no_run\n> fn main() {}\n> ```\n";
+        let b = one(text);
+        assert_eq!(b.line, 6);
+        assert_eq!(b.note.as_deref(), Some("no_run: waits"));
+        assert_eq!(b.code, "fn main() {}\n");
+    }
+
+    #[test]
+    fn fence_in_an_admonition() {
+        let text = "# T\n\n> [!NOTE]\n> A note.\n>\n> ```rust\n> let x = 1;\n> ```\n\nAfter.\n";
+        let b = one(text);
+        assert_eq!(b.line, 6);
+        assert_eq!(b.words, ["rust"]);
+        assert_eq!(b.code, "let x = 1;\n");
+        assert_eq!(b.note, None);
+    }
+
+    #[test]
+    fn indented_code_block_has_no_language() {
+        let text =
+            "# T\n\nSome text.\n\n    fn main() {}\n    let y = 2;\n\nMore.\n";
+        let b = one(text);
+        assert_eq!(b.line, 5);
+        assert!(b.words.is_empty());
+        assert_eq!(b.lang(), "");
+        assert_eq!(b.code, "fn main() {}\nlet y = 2;\n");
+    }
+
+    #[test]
+    fn blocks_come_in_order_with_their_lines() {
+        let text = "```text\na\n```\n\n> ```rust\n> b\n> ```\n\n1. x\n\n   ```console\n   $ c\n   ```\n\nProse.\n\n    d\n";
+        let b = parse(text, "src/x.md", Path::new(".")).unwrap();
+        let lines: Vec<usize> = b.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [1, 5, 11, 17]);
+        let langs: Vec<&str> = b.iter().map(Block::lang).collect();
+        assert_eq!(langs, ["text", "rust", "console", ""]);
     }
 
     #[test]
@@ -356,6 +466,20 @@ mod tests {
             parse("text\n```rust\nfn main() {}\n", "src/x.md", Path::new("."))
                 .unwrap_err();
         assert_eq!(e, "src/x.md:2: code block is never closed");
+        // An empty fence alone at the end, and one that its block quote
+        // closes: the parser ends both quietly.
+        let e = parse("text\n\n```\n", "src/x.md", Path::new(".")).unwrap_err();
+        assert_eq!(e, "src/x.md:3: code block is never closed");
+        let e = parse(
+            "> ```rust\n> fn main() {}\n\nProse.\n",
+            "src/x.md",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(e, "src/x.md:1: code block is never closed");
+        // A closed fence whose code holds a shorter fence is fine.
+        let b = one("````text\n```\n````\n");
+        assert_eq!(b.code, "```\n");
     }
 
     #[test]
@@ -390,6 +514,15 @@ mod tests {
         let missing = "```rust\n{{#include ex.rs:nope}}\n```\n";
         let e = parse(missing, "src/x.md", &dir).unwrap_err();
         assert_eq!(e, "src/x.md:2: no anchor `nope` in ex.rs");
+        // In a block quote, the include is expanded too, and a bad one is
+        // named by its own line.
+        let quoted = "# Q\n\n> ```rust\n> {{#include ex.rs:body}}\n> ```\n";
+        let b = parse(quoted, "src/x.md", &dir).unwrap();
+        assert_eq!(b[0].code, "fn body() {}\n");
+        assert_eq!(b[0].line, 3);
+        let missing = "# Q\n\n> ```rust\n> let a = 1;\n> {{#include ex.rs:nope}}\n> ```\n";
+        let e = parse(missing, "src/x.md", &dir).unwrap_err();
+        assert_eq!(e, "src/x.md:5: no anchor `nope` in ex.rs");
         fs::remove_dir_all(&dir).unwrap();
     }
 

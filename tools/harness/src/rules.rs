@@ -29,6 +29,11 @@ const RUST_WORDS: &[&str] = &[
 pub enum Check {
     /// Compiled and run (or only compiled, `no_run`) by skeptic.
     Skeptic,
+    /// The whole program `examples/NAME.rs`, shown by `rustdoc_include`
+    /// lines of that file only: cargo builds it as an example of the
+    /// learner's package and tests/book/example_runs.rs runs it, so it is
+    /// not compiled a second time.
+    Example(String),
     /// Compiled as edition 2021 and run by the harness (skeptic knows one
     /// edition only).
     Edition2021,
@@ -109,6 +114,18 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
             "{place}: unknown fence word `{word}` (the tests would not see it)"
         ));
     }
+    let example = whole_example(block, root)?;
+    if let Some(name) = &example {
+        for word in ["ignore", "should_panic", "compile_fail", "edition2021"] {
+            if block.has(word) {
+                return Err(format!(
+                    "{place}: this block is the whole example examples/{name}.rs, which cargo builds \
+                     and tests/book/example_runs.rs runs as it is; it cannot be marked `{word}` \
+                     (show a part of it with `{{{{#include ...:anchor}}}}`, or write the block out)"
+                ));
+            }
+        }
+    }
     if block.has("compile_fail") {
         if codes.len() != 1 {
             return Err(format!(
@@ -163,7 +180,50 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
             ));
         }
     }
-    Ok(Check::Skeptic)
+    Ok(match example {
+        Some(name) => Check::Example(name),
+        None => Check::Skeptic,
+    })
+}
+
+/// The example a block is, whole: NAME when every non-blank line of the
+/// block as written is `{{#rustdoc_include PATH[:PART]}}` of one and the same
+/// file PATH, and that file is `examples/NAME.rs` at the top of the book's
+/// `examples/` (a cargo example of the learner's package). `rustdoc_include`
+/// keeps the rest of the file as hidden lines, so such a block compiles to
+/// exactly that file, whatever parts it shows.
+fn whole_example(block: &Block, root: &Path) -> Result<Option<String>, String> {
+    let mut includes = Vec::new();
+    for line in block.written.lines().map(str::trim) {
+        if line.is_empty() {
+            continue;
+        }
+        match crate::markdown::include_directive(line) {
+            Some(include) if include.rustdoc => includes.push(include.path),
+            _ => return Ok(None),
+        }
+    }
+    let Some(path) = includes.first() else {
+        return Ok(None);
+    };
+    if includes.iter().any(|p| p != path) {
+        return Ok(None);
+    }
+    let dir = root.join(&block.file);
+    let file = dir.parent().unwrap_or(root).join(path);
+    // Compare real paths: `../examples/x.rs` from src/, or a linked folder.
+    let place = block.place();
+    let file = fs::canonicalize(&file)
+        .map_err(|e| format!("{place}: cannot include {path}: {e}"))?;
+    let examples = fs::canonicalize(root.join("examples")).ok();
+    let at_top = file
+        .parent()
+        .is_some_and(|p| Some(p) == examples.as_deref());
+    if !at_top || file.extension().is_none_or(|e| e != "rs") {
+        return Ok(None);
+    }
+    let name = file.file_stem().expect("a file .rs has a stem");
+    Ok(Some(name.to_string_lossy().into_owned()))
 }
 
 fn is_hidden(line: &str) -> bool {
@@ -292,6 +352,7 @@ mod tests {
             code: code.into(),
             note: note.map(str::to_owned),
             included: false,
+            written: String::new(),
         }
     }
 
@@ -326,7 +387,7 @@ mod tests {
             Ok(Check::Console)
         );
         assert_eq!(
-            check("console", None, "$ ./tools/serve\n"),
+            check("console", None, "$ cargo xtask serve\n"),
             Ok(Check::Listing)
         );
     }
@@ -377,5 +438,83 @@ mod tests {
         let bad = block("rust,ignore", Some(note), "fn not_there() {}\n");
         let e = check_of(&bad, here).unwrap_err();
         assert!(e.contains("lacks the line `fn not_there() {}`"), "{e}");
+    }
+
+    /// A book in a temporary folder: `examples/whole.rs`,
+    /// `examples/part/helper.rs` and a chapter `src/x.md` with `text`.
+    fn book_with(name: &str, text: &str) -> std::path::PathBuf {
+        let root = std::env::temp_dir()
+            .join(format!("harness-rules-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("examples/part")).unwrap();
+        fs::create_dir_all(root.join("src")).unwrap();
+        let program = "// ANCHOR: a\nfn a() {}\n// ANCHOR_END: a\n// ANCHOR: b\nfn main() { a() }\n// ANCHOR_END: b\n";
+        fs::write(root.join("examples/whole.rs"), program).unwrap();
+        fs::write(root.join("examples/part/helper.rs"), program).unwrap();
+        fs::write(root.join("src/x.md"), text).unwrap();
+        root
+    }
+
+    fn checks(root: &Path) -> (Vec<Check>, Vec<String>) {
+        let (found, problems) = all_blocks(root);
+        (found.into_iter().map(|(_, c)| c).collect(), problems)
+    }
+
+    #[test]
+    fn a_whole_example_is_left_to_cargo() {
+        let text = "# X\n\n\
+            ```rust\n{{#rustdoc_include ../examples/whole.rs}}\n```\n\n\
+            ```rust,noplayground\n{{#rustdoc_include ../examples/whole.rs:a}}\n\n{{#rustdoc_include ../examples/whole.rs:b}}\n```\n\n\
+            <!-- no_run: the exercise's check fails until it is solved -->\n\
+            ```rust,no_run\n{{#rustdoc_include ../examples/whole.rs:a}}\n```\n\n\
+            ```rust\n{{#include ../examples/whole.rs:a}}\n```\n\n\
+            ```rust\n{{#rustdoc_include ../examples/whole.rs:a}}\nfn more() {}\n```\n\n\
+            ```rust\n{{#rustdoc_include ../examples/part/helper.rs}}\n```\n";
+        let root = book_with("whole", text);
+        let (found, problems) = checks(&root);
+        assert_eq!(problems, Vec::<String>::new());
+        let whole = || Check::Example("whole".into());
+        assert_eq!(
+            found,
+            [
+                whole(),
+                whole(),
+                whole(),
+                // A part only with `include`, code beside the include, and
+                // a file that is no example target: compiled by skeptic.
+                Check::Skeptic,
+                Check::Skeptic,
+                Check::Skeptic,
+            ]
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_whole_example_cannot_be_marked_to_run_another_way() {
+        for word in [
+            "ignore",
+            "should_panic",
+            "compile_fail,E0499",
+            "edition2021",
+        ] {
+            let text = format!(
+                "# X\n\n<!-- ignore: x; tested in examples/whole.rs -->\n```rust,{word}\n{{{{#rustdoc_include ../examples/whole.rs:b}}}}\n```\n"
+            );
+            let root = book_with("marked", &text);
+            let (found, problems) = checks(&root);
+            assert_eq!(found, []);
+            let word = word.split(',').next().unwrap();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].starts_with("src/x.md:4: this block is the whole example examples/whole.rs"),
+                "{problems:?}"
+            );
+            assert!(
+                problems[0].contains(&format!("cannot be marked `{word}`")),
+                "{problems:?}"
+            );
+            fs::remove_dir_all(&root).unwrap();
+        }
     }
 }
