@@ -180,8 +180,6 @@ fn chapter_exercise_minutes(file: &str) -> u32 {
     })
 }
 
-/// Every example named by `cargo run --example NAME` in `text` (line breaks
-/// inside the command allowed), in order of appearance.
 /// The command that runs example `name`: with `--features F` where the
 /// learner's Cargo.toml says the example requires feature F.
 fn command_for(name: &str) -> String {
@@ -202,6 +200,8 @@ fn command_for(name: &str) -> String {
     }
 }
 
+/// Every example named by `cargo run [--features F] --example NAME` in
+/// `text` (line breaks inside the command allowed), in order of appearance.
 fn commands(text: &str) -> Vec<String> {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut found = Vec::new();
