@@ -129,10 +129,19 @@ export async function freshContext(browser, opts) {
   return { context, rec };
 }
 
+// Load a page and wait until the network has been idle for 500 ms, so that
+// late requests (fetches started on load, lazy fonts) are seen: for the
+// checks of what a page requests and weighs.
 export async function load(page, url) {
   await page.goto(url, { waitUntil: 'load' });
-  // Let late scripts (fetches started on load, lazy fonts) settle.
   await page.waitForLoadState('networkidle', { timeout: PAGE_TIMEOUT }).catch(() => {});
+}
+
+// Load a page up to its load event (mdBook's scripts have run): for checks
+// of what the page shows, whose expectations wait for elements themselves.
+// Half a second a page quicker than load(), over a hundred pages.
+export async function open(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
 }
 
 // What a test found, for the list output and the HTML report.

@@ -2,11 +2,11 @@
 // page and the index. Serious or critical violations fail; every violation,
 // of any impact, is listed (and attached to the HTML report).
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, CHAPTERS, bookUrl, load, note } from '../support.mjs';
+import { test, expect, CHAPTERS, bookUrl, open, note } from '../support.mjs';
 
 for (const file of [...CHAPTERS, 'index.html']) {
   test(`${file}: axe-core finds no serious or critical violation`, async ({ page }, testInfo) => {
-    await load(page, bookUrl(file));
+    await open(page, bookUrl(file));
     const results = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
     const violations = results.violations.map(v => ({
       id: v.id,

@@ -1,6 +1,6 @@
 // Badges (theme/book.css `::before`) on compile_fail, should_panic and
 // hang-demo blocks: the right text, and readable in every theme.
-import { test, expect, CHAPTERS, THEMES, bookHtml, bookUrl, load, note } from '../support.mjs';
+import { test, expect, CHAPTERS, THEMES, bookHtml, bookUrl, open, note } from '../support.mjs';
 
 const BADGES = {
   compile_fail: 'pre:has(> code.compile_fail)',
@@ -32,7 +32,7 @@ test('badges: the book has compile_fail, should_panic and hang-demo blocks', () 
 
 for (const file of CHAPTERS) {
   test(`${file}: compile_fail, should_panic and hang-demo blocks show their ::before badge`, async ({ page }) => {
-    await load(page, bookUrl(file));
+    await open(page, bookUrl(file));
     const problems = [];
     const found = [];
     for (const [kind, sel] of Object.entries(BADGES)) {
@@ -107,7 +107,7 @@ for (const theme of THEMES) {
     const problems = [];
     const rows = [];
     for (const [kind, file] of Object.entries(SAMPLES)) {
-      await load(page, bookUrl(file));
+      await open(page, bookUrl(file));
       const facts = await badgeFacts(page, BADGES[kind]);
       if (!facts.length) {
         problems.push(`no ${kind} block on ${file}`);

@@ -4,16 +4,14 @@ import path from 'node:path';
 import { test, expect, PAGES, CHAPTERS, BOOK_HTML, PLAY_HOST, PLAY_CRATES, bookUrl, isLocal, load, note, unique } from '../support.mjs';
 
 for (const file of PAGES) {
-  test(`${file} loads with no console error, no failed request, no request leaving localhost`, async ({ page, rec }) => {
+  // One load per page for both concerns: a clean load, and no playground
+  // request before a click.
+  test(`${file} loads with no console error, no failed request, no request leaving localhost, no playground request without a click`, async ({ page, rec }) => {
     await load(page, bookUrl(file));
     expect.soft(unique(rec.external), `${file}: requests leaving localhost`).toEqual([]);
     expect.soft(unique(rec.consoleErrors), `${file}: console errors`).toEqual([]);
     expect.soft(unique(rec.pageErrors), `${file}: uncaught errors`).toEqual([]);
     expect.soft(rec.badResponses, `${file}: failed local requests`).toEqual([]);
-  });
-
-  test(`${file}: no playground request goes out without a click`, async ({ page, rec }) => {
-    await load(page, bookUrl(file));
     expect(
       rec.external.filter(u => u.includes(PLAY_HOST)),
       `${file}: mdBook's book.js POSTs ${PLAY_CRATES} on load of a page with a runnable block`,

@@ -1,9 +1,9 @@
 // Sidebar, search, themes and the print page.
-import { test, expect, CHAPTERS, THEMES, PAGE_TIMEOUT, bookUrl, load, note } from '../support.mjs';
+import { test, expect, CHAPTERS, THEMES, PAGE_TIMEOUT, bookUrl, open, note } from '../support.mjs';
 
 test('sidebar: every entry is a link and every link navigates to its page', async ({ page, rec }) => {
   test.setTimeout(180_000);
-  await load(page, bookUrl('index.html'));
+  await open(page, bookUrl('index.html'));
   // Chapter entries only: mdBook 0.5 also lists the current page's headings
   // (in-page #anchors) in the sidebar; those are not pages.
   const entries = await page.$$eval('#mdbook-sidebar li.chapter-item > .chapter-link-wrapper', ws =>
@@ -30,7 +30,7 @@ test('sidebar: every entry is a link and every link navigates to its page', asyn
 });
 
 test('search: typing a word from a chapter shows results, and a result opens', async ({ page }) => {
-  await load(page, bookUrl('index.html'));
+  await open(page, bookUrl('index.html'));
   await page.click('#mdbook-search-toggle');
   const first = page.locator('#mdbook-searchresults a').first();
   // The index loads when search opens; type again if it was not there yet.
@@ -54,7 +54,7 @@ test('search: typing a word from a chapter shows results, and a result opens', a
 });
 
 test('themes: choosing each of the 5 themes sets the html class and persists across a reload', async ({ page }) => {
-  await load(page, bookUrl('race-conditions.html'));
+  await open(page, bookUrl('race-conditions.html'));
   // One page, theme after theme: choosing one must also drop the previous.
   for (const theme of THEMES) {
     await test.step(theme, async () => {
@@ -76,11 +76,11 @@ test('themes: choosing each of the 5 themes sets the html class and persists acr
 test("print page holds every chapter (each chapter's h1 appears in print.html)", async ({ page }) => {
   test.setTimeout(180_000);
   const h1s = () => page.$$eval('main h1', hs => hs.map(h => h.textContent.trim()));
-  await load(page, bookUrl('print.html'));
+  await open(page, bookUrl('print.html'));
   const printH1 = new Set(await h1s());
   const missing = [];
   for (const f of CHAPTERS) {
-    await load(page, bookUrl(f));
+    await open(page, bookUrl(f));
     const h1 = (await h1s())[0];
     if (!h1) missing.push(`${f}: has no h1`);
     else if (!printH1.has(h1)) missing.push(`${f}: "${h1}" not in print.html`);

@@ -1,9 +1,9 @@
 // Instructor notes (theme/lockbook.js) and the "Coming from Python." callouts.
-import { test, expect, CHAPTERS, bookHtml, bookUrl, load, note } from '../support.mjs';
+import { test, expect, CHAPTERS, bookHtml, bookUrl, open, note } from '../support.mjs';
 
 test('instructor notes: toggle opens/closes all, state remembered; ?notes=side sets html.notes-side', async ({ page }) => {
   const file = 'race-conditions.html';
-  await load(page, bookUrl(file));
+  await open(page, bookUrl(file));
   const state = () => page.evaluate(() => {
     const all = Array.from(document.querySelectorAll('details')).filter(d =>
       d.querySelector('summary')?.textContent.trim().startsWith('Notes for instructors'));
@@ -59,7 +59,7 @@ test('callouts: the book has "Coming from Python." note boxes', () => {
 
 for (const file of CHAPTERS) {
   test(`${file}: every "Coming from Python." note box has class python-note`, async ({ page }) => {
-    await load(page, bookUrl(file));
+    await open(page, bookUrl(file));
     const boxes = await page.$$eval('blockquote', bs => bs
       .filter(b => /^\s*Coming from Python\./.test(b.querySelector('p:not(.blockquote-tag-title)')?.textContent || ''))
       .map(b => b.className));

@@ -1,5 +1,5 @@
 // Quizzes (mdbook-quiz): every chapter has one, and one can be answered.
-import { test, expect, CHAPTERS, NO_QUIZ_PAGES, QUIZ, bookUrl, load, note, quizPages } from '../support.mjs';
+import { test, expect, CHAPTERS, NO_QUIZ_PAGES, QUIZ, bookUrl, open, note, quizPages } from '../support.mjs';
 
 const withQuiz = CHAPTERS.filter(f => quizPages.has(f));
 
@@ -18,7 +18,7 @@ test('a quiz can be answered through to the answer review', async ({ page, rec }
   test.setTimeout(120_000);
   expect(withQuiz.length, 'chapters with a quiz').toBeGreaterThan(0);
   const file = withQuiz.includes('race-conditions.html') ? 'race-conditions.html' : withQuiz[0];
-  await load(page, bookUrl(file));
+  await open(page, bookUrl(file));
   const widget = page.locator(QUIZ.widget).first();
   await widget.waitFor();
   await page.locator(QUIZ.start).first().click();

@@ -1,12 +1,12 @@
 // Runnable blocks: a Run button on each, and a run against a mocked
 // playground (nothing reaches the network: support.mjs answers it).
-import { test, expect, CHAPTERS, MOCK_RESULT, PLAY_EVALUATE, bookUrl, load, note } from '../support.mjs';
+import { test, expect, CHAPTERS, MOCK_RESULT, PLAY_EVALUATE, bookUrl, open, note } from '../support.mjs';
 
 test.use({ mockPlayground: true });
 
 for (const file of CHAPTERS) {
   test(`${file}: every rust block without noplayground has a visible Run button`, async ({ page }) => {
-    await load(page, bookUrl(file));
+    await open(page, bookUrl(file));
     // book.js shows the buttons once the crate list has arrived.
     await page.waitForFunction(() => {
       const runnable = Array.from(document.querySelectorAll('pre > code.language-rust:not(.noplayground):not(.ignore):not(.no_run)'));
@@ -41,7 +41,7 @@ test('a run works against a mocked playground (and sends nothing before the clic
   let file = null;
   const shown = 'pre.playground:has(> .buttons > .play-button:not([hidden]):not(.hidden))';
   for (const f of CHAPTERS) {
-    await load(page, bookUrl(f));
+    await open(page, bookUrl(f));
     if (await page.locator(shown).first().waitFor({ state: 'attached', timeout: 1000 }).then(() => true, () => false)) {
       file = f;
       break;
