@@ -58,16 +58,19 @@ fn loses_updates_every_run(example: &str) {
 
 #[test]
 fn lost_update_loses_updates_on_every_run() {
+    let _gate = crate::support::timed();
     loses_updates_every_run("lost_update");
 }
 
 #[test]
 fn two_locks_lose_updates_on_every_run() {
+    let _gate = crate::support::timed();
     loses_updates_every_run("lost_update_two_locks");
 }
 
 #[test]
 fn fixes_lose_nothing_on_any_run() {
+    let _gate = crate::support::timed();
     for _ in 0..20 {
         let outcome = run("fixed_total", &[], Duration::from_secs(5));
         assert_eq!(
@@ -157,6 +160,7 @@ fn example_names() -> Vec<String> {
 /// and exiting with code 3 (lockbook::watchdog).
 #[test]
 fn every_example_ends_within_five_seconds() {
+    let _gate = crate::support::cpu_heavy();
     let names = example_names();
     assert!(names.len() >= 5, "few examples found: {names:?}");
     // At once: most of the time is the hang demos waiting on their

@@ -364,6 +364,7 @@ fn check_tracing(question: &Tracing, scratch: &Path) -> Vec<String> {
 
 #[test]
 fn tracing_answers_are_what_rustc_and_the_programs_say() {
+    let _gate = crate::support::cpu_heavy();
     let questions = tracing_questions();
     assert!(!questions.is_empty(), "no Tracing questions found");
     let scratch = std::env::temp_dir()

@@ -239,6 +239,7 @@ fn chapter_claims_match_the_numbers() {
 /// threads_vs_cores: N threads never keep more than min(N, CPUs) busy.
 #[test]
 fn threads_never_use_more_cpus_than_there_are() {
+    let _gate = crate::support::cpu_heavy();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     for run in 1..=5 {
         let outcome = book_harness::console::run_example(

@@ -29,6 +29,7 @@ fn number(output: &str, label: &str) -> i64 {
 
 #[test]
 fn opposite_order_deadlocks_and_is_named_on_every_run() {
+    let _gate = crate::support::timed();
     let runs = crate::support::at_once(RUNS, || {
         run_example("deadlock_two_accounts", &[], LIMIT)
     });
@@ -52,6 +53,7 @@ fn opposite_order_deadlocks_and_is_named_on_every_run() {
 
 #[test]
 fn ordered_transfers_finish_on_every_run() {
+    let _gate = crate::support::timed();
     for n in 1..=RUNS {
         let o = run_example("ordered_transfers", &[], LIMIT);
         let out = &o.output;
@@ -66,6 +68,7 @@ fn ordered_transfers_finish_on_every_run() {
 
 #[test]
 fn back_off_transfers_finish_and_give_up_every_round() {
+    let _gate = crate::support::timed();
     for n in 1..=RUNS / 2 {
         let o = run_example("backoff_transfers", &[], LIMIT);
         let out = &o.output;
@@ -127,7 +130,11 @@ fn shown_detector_output() -> Vec<String> {
 /// checked here instead).
 #[test]
 fn detector_output_in_the_chapter_is_real() {
-    let binary = build_detector();
+    let binary = {
+        let _gate = crate::support::cpu_heavy();
+        build_detector()
+    };
+    let _gate = crate::support::timed();
     let shown = shown_detector_output();
     for n in 1..=3 {
         let o = run_bounded(Command::new(&binary), LIMIT).unwrap();

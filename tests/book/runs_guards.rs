@@ -11,6 +11,7 @@ use book_harness::console::{Outcome, run_bounded, run_example};
 
 #[test]
 fn forgotten_release_is_detected_on_every_run() {
+    let _gate = crate::support::timed();
     let runs = crate::support::at_once(20, || {
         run_example("forgotten_release", &[], Duration::from_secs(5))
     });
@@ -42,6 +43,7 @@ fn forgotten_release_is_detected_on_every_run() {
 
 #[test]
 fn poisoned_transfer_recovers_on_every_run() {
+    let _gate = crate::support::timed();
     for run in 1..=20 {
         let outcome =
             run_example("poisoned_transfer", &[], Duration::from_secs(5));
@@ -93,6 +95,7 @@ fn compile_and_run(scratch: &Path, panic: &str) -> Outcome {
 
 #[test]
 fn panic_abort_runs_no_finally_but_unwind_does() {
+    let _gate = crate::support::cpu_heavy();
     let dir = std::env::temp_dir()
         .join(format!("runs-guards-abort-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -15,6 +15,7 @@ fn run(example: &str) -> Outcome {
 
 #[test]
 fn auditor_sees_money_missing_on_every_run() {
+    let _gate = crate::support::timed();
     for n in 1..=RUNS {
         let o = run("transfer_two_calls");
         let out = &o.output;
@@ -38,6 +39,7 @@ fn auditor_sees_money_missing_on_every_run() {
 
 #[test]
 fn outer_lock_hangs_and_is_reported_on_every_run() {
+    let _gate = crate::support::timed();
     for (n, o) in crate::support::at_once(RUNS, || run("transfer_outer_lock")) {
         let out = &o.output;
         assert_eq!(o.exit_code, Some(3), "run {n}:\n{out}");
@@ -68,6 +70,7 @@ fn outer_lock_hangs_and_is_reported_on_every_run() {
 
 #[test]
 fn one_guard_never_shows_a_broken_invariant() {
+    let _gate = crate::support::timed();
     for n in 1..=RUNS {
         let o = run("transfer_one_guard");
         let out = &o.output;

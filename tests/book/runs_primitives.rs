@@ -16,6 +16,7 @@ fn run(example: &str) -> Outcome {
 
 #[test]
 fn rwlock_policies_are_the_same_on_every_run() {
+    let _gate = crate::support::timed();
     let expected = "\
 std::sync::RwLock: reader 1 holds a read lock, a writer waits
   new reader: refused (the waiting writer goes first)
@@ -66,6 +67,7 @@ fn hangs_every_run(
 
 #[test]
 fn second_read_hangs_while_a_writer_waits_on_every_run() {
+    let _gate = crate::support::timed();
     hangs_every_run(
         "rwlock_read_twice",
         "reader",
@@ -80,6 +82,7 @@ fn second_read_hangs_while_a_writer_waits_on_every_run() {
 
 #[test]
 fn lost_wakeup_hangs_on_every_run() {
+    let _gate = crate::support::timed();
     hangs_every_run(
         "condvar_lost_wakeup",
         "worker",
@@ -95,6 +98,7 @@ fn lost_wakeup_hangs_on_every_run() {
 
 #[test]
 fn take_job_starter_fails_on_the_spurious_wakeup_every_run() {
+    let _gate = crate::support::timed();
     for n in 1..=10 {
         let o = run("ex_primitives_take_job");
         assert_eq!(o.exit_code, Some(1), "run {n}:\n{}", o.output);
@@ -111,6 +115,7 @@ fn take_job_starter_fails_on_the_spurious_wakeup_every_run() {
 
 #[test]
 fn config_starter_loads_more_than_once_every_run() {
+    let _gate = crate::support::timed();
     for n in 1..=10 {
         let o = run("ex_primitives_config_once");
         assert_eq!(o.exit_code, Some(1), "run {n}:\n{}", o.output);

@@ -73,11 +73,13 @@ fn ten_unbroken_sets(example: &str) {
 
 #[test]
 fn reentrant_mutex_version_prints_ten_unbroken_sets() {
+    let _gate = crate::support::timed();
     ten_unbroken_sets("rlock_ten_threads");
 }
 
 #[test]
 fn lock_once_version_prints_ten_unbroken_sets() {
+    let _gate = crate::support::timed();
     ten_unbroken_sets("lock_once_ten_threads");
 }
 
@@ -91,6 +93,7 @@ fn nightly_rustc(args: &[&str], limit: Duration) -> Option<(bool, String)> {
 
 #[test]
 fn std_reentrant_lock_program_runs_on_nightly() {
+    let _gate = crate::support::cpu_heavy();
     let limit = Duration::from_secs(30);
     match nightly_rustc(&["--version"], limit) {
         Some((true, version)) => println!("using {}", version.trim()),

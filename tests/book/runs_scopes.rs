@@ -23,6 +23,7 @@ fn numbers(output: &str, prefix: &str) -> (u64, u64) {
 
 #[test]
 fn report_under_the_lock_serializes_on_every_run() {
+    let _gate = crate::support::timed();
     for run in 1..=20 {
         let outcome =
             run_example("slow_step_under_lock", &[], Duration::from_secs(5));
@@ -114,6 +115,7 @@ fn assert_shown(shown: &str, real: &str) {
 /// this toolchain's Clippy prints for the same code.
 #[test]
 fn clippy_output_in_the_chapter_is_real() {
+    let _gate = crate::support::cpu_heavy();
     // The parking_lot `let _ =` program is the rust block right above the
     // first Clippy output.
     let blocks = crate::support::blocks("src/scoped-guards.md");

@@ -41,6 +41,7 @@ fn plain_runs(line: &str) -> u64 {
 
 #[test]
 fn plain_runs_vary_but_the_model_checker_does_not() {
+    let _gate = crate::support::timed();
     for run in 1..=10 {
         let outcome =
             run_example("stress_vs_model", &[], Duration::from_secs(10));
@@ -62,6 +63,7 @@ fn plain_runs_vary_but_the_model_checker_does_not() {
 
 #[test]
 fn plain_runs_stop_at_the_time_limit() {
+    let _gate = crate::support::timed();
     let outcome = run_example(
         "stress_vs_model",
         &["--runs", "10000000"],

@@ -85,6 +85,7 @@ fn check_ten_threads_run(run: usize) -> Vec<usize> {
 
 #[test]
 fn ten_threads_interleave_on_every_run() {
+    let _gate = crate::support::timed();
     let orders: HashSet<Vec<usize>> =
         (1..=RUNS).map(check_ten_threads_run).collect();
     // The order in which the threads take the lock is up to the operating
@@ -98,6 +99,7 @@ fn ten_threads_interleave_on_every_run() {
 
 #[test]
 fn main_does_not_wait_for_a_thread_it_did_not_join() {
+    let _gate = crate::support::timed();
     for run in 1..=RUNS {
         let outcome =
             run_example("main_exits_first", &[], Duration::from_secs(5));

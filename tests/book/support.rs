@@ -71,3 +71,24 @@ pub fn block_starting(file: &str, lang: &str, start: &str) -> String {
         ),
     }
 }
+
+/// Tests that time a program's run against a bound and tests that load the
+/// CPU do not run at the same time: libtest runs eight tests at once
+/// (`.cargo/config.toml`), and a nested cargo build or a loop of rustc
+/// calls beside a "each run in under a second" check would make the run
+/// slow, not the program. Timed tests share the gate; CPU-heavy ones take
+/// it alone.
+static GATE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Held by a test that asserts how long runs take.
+pub fn timed() -> std::sync::RwLockReadGuard<'static, ()> {
+    GATE.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Held by a test that keeps the CPU busy: compiling, or many programs at
+/// once.
+pub fn cpu_heavy() -> std::sync::RwLockWriteGuard<'static, ()> {
+    GATE.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

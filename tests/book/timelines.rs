@@ -92,6 +92,7 @@ type TracedRun = (
 
 #[test]
 fn tracing_changes_nothing_the_book_shows() {
+    let _gate = crate::support::timed();
     let dir = scratch("tracing");
     let cases: [TracedRun; 4] = [
         ("lost_update", &[], 0, &["read", "write"], "lost-update"),
