@@ -27,7 +27,16 @@ fn main() {
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     // A directory is watched as a whole, so a new chapter or example is
     // picked up without `cargo clean`.
-    for path in ["src", "examples", "benches", "README.md"] {
+    // The chapters include files from all of these.
+    for path in [
+        "src",
+        "examples",
+        "benches",
+        "README.md",
+        "tests/loom",
+        "tests/shuttle_counter.rs",
+        "tests/nightly",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-changed=build.rs");

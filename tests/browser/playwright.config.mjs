@@ -1,6 +1,6 @@
 // @playwright/test on Debian's Chromium (never a browser that Playwright
-// downloads). `cargo xtask browser-test` runs `npx playwright test [ARGS]`
-// here with BOOK_HTML, PLAIN_HTML and CHROMIUM set; see README.md.
+// downloads). `cargo xtask browser-test` runs
+// `node_modules/.bin/playwright test [ARGS]` here with BOOK_HTML, PLAIN_HTML and CHROMIUM set; see README.md.
 import { defineConfig } from '@playwright/test';
 
 // A page load's and any one wait's limit: support.mjs's PAGE_TIMEOUT (not

@@ -45,7 +45,8 @@ pub fn parse_command(command: &str) -> Option<Run> {
         match word {
             "-q" | "--quiet" => {}
             // The learner's package's features (`--features shuttle`):
-            // the tests build the examples with all of them.
+            // the tests build the examples with those tests/Cargo.toml
+            // gives the package (`shuttle`).
             "--features" => {
                 words.next()?;
             }
@@ -222,8 +223,8 @@ pub fn examples_dir() -> PathBuf {
 pub fn example_binary(name: &str) -> Result<PathBuf, String> {
     let binary =
         examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    let hint = "run the whole `cargo test` (or `cargo build --examples`), \
-                which builds the examples";
+    let hint = "run `cargo test --workspace` (or `cargo build --examples \
+                --features shuttle`), which builds the examples";
     let built = std::fs::metadata(&binary)
         .and_then(|m| m.modified())
         .map_err(|_| {

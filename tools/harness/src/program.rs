@@ -1,7 +1,7 @@
 //! Blocks the harness compiles and runs itself, because skeptic cannot:
 //!
 //! - `rust,edition2021`: skeptic compiles every block as one edition
-//!   (tools/snippet-rustc makes it 2024). The book uses these blocks to prove
+//!   (tests/snippet_rustc.rs makes it 2024). The book uses these blocks to prove
 //!   what changed in edition 2024: the same code in a plain `rust` block
 //!   beside it asserts the 2024 behaviour.
 //! - `rust,should_panic`: skeptic accepts any failure, so a block that hangs
