@@ -7,6 +7,7 @@ use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use crate::exercise::Verdict;
 use crate::watchdog::run_within;
 
 /// The shards of a counter map: `shards[i]` holds the keys that
@@ -31,7 +32,7 @@ fn keys(n: usize) -> Vec<String> {
 pub fn check_shards(
     shard_for: fn(&str, usize) -> usize,
     add: fn(&Shards, &str),
-) -> Result<String, (String, &'static str)> {
+) -> Verdict {
     const N: usize = 8;
     let keys = keys(64);
     // 1. Every key has one shard, in range, the same on every call.
@@ -200,9 +201,7 @@ pub type Describe =
 /// Exercise 2: `describe` looks `id` up in a cache and, on a miss, calls
 /// the slow `render` and caches the result. `render` must run with the
 /// cache unlocked; results must be cached; the answers must be right.
-pub fn check_short_section(
-    describe: Describe,
-) -> Result<String, (String, &'static str)> {
+pub fn check_short_section(describe: Describe) -> Verdict {
     let outcome = run_within("describe", LIMIT, move || {
         let cache = Mutex::new(HashMap::new());
         let mut locked_during_render = Vec::new();
@@ -359,7 +358,7 @@ mod tests {
         *map.entry(key.to_owned()).or_default() += 1;
     }
 
-    fn failure(r: Result<String, (String, &'static str)>) -> String {
+    fn failure(r: Verdict) -> String {
         r.expect_err("should fail").0
     }
 

@@ -13,11 +13,8 @@ use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::exercise::{Failure, Verdict};
 use crate::watchdog;
-
-/// What failed, and a hint.
-type Failure = (String, &'static str);
-type Verdict = Result<String, Failure>;
 
 /// What one thread holds and waits for, and what it did.
 #[derive(Default, Clone)]

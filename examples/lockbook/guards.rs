@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use parking_lot::lock_api::RawMutex as _;
 
+use crate::exercise::Verdict;
 use crate::watchdog::run_within;
 
 /// How long the learner's code may take before the check calls it stuck.
@@ -113,8 +114,6 @@ impl Total {
         }
     }
 }
-
-type Verdict = Result<String, (String, &'static str)>;
 
 const HINT_RELEASE: &str = "the early `return Err(..)` leaves without `unlock`; \
      release on every way out: keep the token in a guard that unlocks when \

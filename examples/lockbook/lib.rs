@@ -173,8 +173,14 @@ pub mod exercise {
     //! How every exercise reports: `PASS: ...` and exit code 0, or
     //! `FAIL: ...` with a hint and exit code 1.
 
+    /// What a check found wrong: what happened, and a hint toward the fix.
+    pub type Failure = (String, &'static str);
+
+    /// A check's verdict: what passed, or the failure.
+    pub type Verdict = Result<String, Failure>;
+
     /// Print the verdict and end the program with its exit code.
-    pub fn verdict(result: Result<String, (String, &str)>) -> ! {
+    pub fn verdict(result: Verdict) -> ! {
         match result {
             Ok(done) => {
                 println!("PASS: {done}");

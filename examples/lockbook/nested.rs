@@ -13,11 +13,8 @@ use std::sync::{
 use std::thread;
 use std::time::Duration;
 
+use crate::exercise::{Failure, Verdict};
 use crate::watchdog;
-
-/// What failed, and a hint.
-type Failure = (String, &'static str);
-type Verdict = Result<String, Failure>;
 
 /// How long the learner's function may take before it counts as blocked.
 const LIMIT: Duration = Duration::from_secs(2);

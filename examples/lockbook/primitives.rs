@@ -10,11 +10,8 @@ use std::sync::{Arc, Barrier, Condvar, LockResult, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
+use crate::exercise::Verdict;
 use crate::watchdog;
-
-/// What failed, and a hint.
-type Failure = (String, &'static str);
-type Verdict = Result<String, Failure>;
 
 /// How long the learner's code may take before it counts as blocked.
 const LIMIT: Duration = Duration::from_secs(2);

@@ -13,10 +13,8 @@ use std::sync::{Barrier, LockResult, Mutex, MutexGuard, TryLockResult};
 use std::thread;
 use std::time::Duration;
 
+use crate::exercise::Verdict;
 use crate::watchdog::run_within;
-
-type Failure = (String, &'static str);
-type Verdict = Result<String, Failure>;
 
 /// How long one phase of a check may take before it counts as stuck.
 const LIMIT: Duration = Duration::from_secs(5);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use parking_lot::ReentrantMutex;
 
-type Verdict = Result<String, (String, &'static str)>;
+use crate::exercise::Verdict;
 
 /// A bank account's balance and the history of its changes.
 #[derive(Debug, Default)]

@@ -7,12 +7,11 @@ use std::sync::{Barrier, LockResult, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::exercise::Verdict;
 use crate::watchdog::run_within;
 
 /// How long the learner's code may take before the check calls it stuck.
 const LIMIT: Duration = Duration::from_secs(3);
-
-type Failure = (String, &'static str);
 
 /// The function of exercise 1: add to the total, then report it.
 pub type UpdateTotal = fn(&Total, u64, &dyn Fn(u64));
@@ -124,9 +123,7 @@ const HINT_VALUE: &str = "report the total right after your own addition, \
 /// Exercise 1. `update_total` adds `amount` to the total and then calls
 /// `report` with the total it produced. The report is slow work: the guard
 /// must be gone by then.
-pub fn check_report_total(
-    update_total: UpdateTotal,
-) -> Result<String, Failure> {
+pub fn check_report_total(update_total: UpdateTotal) -> Verdict {
     // One call on one thread: is the lock held while `report` runs?
     let one = run_within("update_total", LIMIT, move || {
         let total = Total::new(10, true);
@@ -261,7 +258,7 @@ const HINT_SAW: &str = "between two lock() calls another worker can take \
 /// Exercise 2. `worker` takes jobs from `queue` until it is empty and
 /// calls `process` on each. The queue must be unlocked while a job is
 /// processed, so that the other workers can take jobs meanwhile.
-pub fn check_job_queue(worker: Worker) -> Result<String, Failure> {
+pub fn check_job_queue(worker: Worker) -> Verdict {
     // One worker, five jobs: each processed once, with the queue unlocked?
     let one = run_within("worker", LIMIT, move || {
         let queue = Queue::new((1..=5).collect(), 0);

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
+use crate::exercise::Verdict;
 use crate::watchdog;
 
 /// A search of every schedule of one test: it adds 1 to the counter it is
@@ -76,8 +77,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-type Verdict = Result<String, (String, &'static str)>;
 
 const SPIN_HINT: &str = "a search of every schedule must end: a loop that \
     waits for another thread without making progress itself can run \

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
+use crate::exercise::Verdict;
 use crate::watchdog::run_within;
 
 /// The learner's code must finish within this time, or it fails.
@@ -54,9 +55,7 @@ pub type Squares = fn(Vec<u64>, fn(u64) -> u64) -> Vec<u64>;
 /// `squares(numbers, slow_square)` must return every square, in the order
 /// of `numbers`, with the squares computed at the same time (one thread
 /// per number), not one after another.
-pub fn check_squares(
-    squares: Squares,
-) -> Result<String, (String, &'static str)> {
+pub fn check_squares(squares: Squares) -> Verdict {
     let _one_check = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
     IN_FLIGHT.store(0, Ordering::SeqCst);
     MOST_AT_ONCE.store(0, Ordering::SeqCst);
@@ -182,9 +181,7 @@ pub type SumInParts = fn(&[u64], usize, fn(&[u64]) -> u64) -> u64;
 /// `sum_in_parts(numbers, parts, add_up)` must add up `numbers` in at most
 /// `parts` parts (more than one), each on its own thread, every number in
 /// exactly one part.
-pub fn check_parts(
-    sum_in_parts: SumInParts,
-) -> Result<String, (String, &'static str)> {
+pub fn check_parts(sum_in_parts: SumInParts) -> Verdict {
     let cases = [(12, 4), (10, 3), (7, 2), (100, 7), (3, 5), (5, 1)];
     for (len, parts) in cases {
         let numbers: Vec<u64> = (1..=len).collect();
