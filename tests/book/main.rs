@@ -5,7 +5,8 @@
 //! - one module per chapter's programs (`runs_*`), what a single shown
 //!   output cannot check: a race on every run, a hang detected every time;
 //! - the examples as a whole (`example_runs`), the quizzes, the
-//!   instructors' page, the timelines and the cost figures;
+//!   instructors' page and the exercises' manifest it is generated from,
+//!   the timelines and the cost figures;
 //! - `harness_selftest`: a small broken book, to prove the checks fail.
 //!
 //! `support` holds what they share.
@@ -13,6 +14,7 @@
 mod example_runs;
 mod harness_selftest;
 mod instructors;
+mod manifest;
 mod quizzes;
 mod runs_costs;
 mod runs_deadlocks;

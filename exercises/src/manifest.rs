@@ -1,0 +1,154 @@
+//! `exercises.toml`: what the runner knows about each exercise. The schema
+//! is shared with the book's generated instructors page; the runner reads
+//! only the fields it uses and ignores the others.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub chapter: Vec<Chapter>,
+    #[serde(default)]
+    pub exercise: Vec<Exercise>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Chapter {
+    pub file: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Exercise {
+    pub name: String,
+    pub chapter: String,
+    pub title: String,
+    pub hints: Vec<String>,
+    pub pass: String,
+    #[serde(default)]
+    pub features: Vec<String>,
+}
+
+impl Exercise {
+    pub fn starter(&self) -> String {
+        format!("examples/{}.rs", self.name)
+    }
+
+    pub fn solution_name(&self) -> String {
+        format!("{}_solution", self.name)
+    }
+
+    pub fn solution(&self) -> String {
+        format!("examples/{}.rs", self.solution_name())
+    }
+}
+
+impl Manifest {
+    /// Read and check `root/exercises.toml`; the error is one line.
+    pub fn load(root: &Path) -> Result<Manifest, String> {
+        let path = root.join("exercises.toml");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let manifest: Manifest = toml::from_str(&text).map_err(|e| {
+            // toml's Display draws the offending line over several lines;
+            // the message and the line number fit the one-line rule.
+            let line = e
+                .span()
+                .map(|s| text[..s.start].lines().count().max(1))
+                .unwrap_or(0);
+            format!("{}:{line}: {}", path.display(), e.message().trim())
+        })?;
+        if manifest.exercise.is_empty() {
+            return Err(format!("{} lists no [[exercise]]", path.display()));
+        }
+        for (i, ex) in manifest.exercise.iter().enumerate() {
+            if manifest.exercise[..i].iter().any(|e| e.name == ex.name) {
+                return Err(format!(
+                    "{}: exercise `{}` is listed twice",
+                    path.display(),
+                    ex.name
+                ));
+            }
+            if ex.hints.is_empty() {
+                return Err(format!(
+                    "{}: exercise `{}` has no hints",
+                    path.display(),
+                    ex.name
+                ));
+            }
+        }
+        Ok(manifest)
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Exercise> {
+        self.exercise.iter().find(|e| e.name == name)
+    }
+
+    /// The chapters in book order: those of `[[chapter]]` first, then any
+    /// chapter an exercise names that `[[chapter]]` forgot.
+    pub fn chapters(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let named = self.chapter.iter().map(|c| c.file.as_str());
+        let used = self.exercise.iter().map(|e| e.chapter.as_str());
+        for file in named.chain(used) {
+            if !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+}
+
+/// The chapter's title: its first `# ` heading, else its file name.
+pub fn chapter_title(root: &Path, file: &str) -> String {
+    std::fs::read_to_string(root.join(file))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_owned()))
+        })
+        .unwrap_or_else(|| file.to_owned())
+}
+
+/// Does `line` match `pattern`, where `[..]` in the pattern stands for any
+/// text (the convention of the book's console blocks and of snapbox)?
+/// Written by hand because it is a dozen lines and the runner is built on a
+/// learner's first use, where every dependency costs build time.
+pub fn matches(pattern: &str, line: &str) -> bool {
+    let mut parts = pattern.split("[..]");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = line.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_any_text_and_the_rest_is_literal() {
+        assert!(matches("PASS: 8000 visits", "PASS: 8000 visits"));
+        assert!(!matches("PASS: 8000 visits", "PASS: 8000 visits!"));
+        assert!(matches("PASS: [..] visits", "PASS: 8000 visits"));
+        assert!(matches("PASS: [..] visits", "PASS:  visits"));
+        assert!(!matches("PASS: [..] visits", "FAIL: 8000 visits"));
+        assert!(matches("PASS: [..] of [..]", "PASS: 3 of 4"));
+        assert!(!matches("PASS: [..] of [..]", "PASS: 3 or 4"));
+        assert!(matches("[..]", "anything"));
+        // The suffix may not reuse text the middle part consumed.
+        assert!(!matches("a[..]bb[..]b", "abb"));
+    }
+}
