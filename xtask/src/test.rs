@@ -56,6 +56,23 @@ fn steps() -> Vec<Step> {
             run: cargo(&["test", "--workspace", "--locked"], 40 * MINUTE),
         },
         Step {
+            // The learner's runner on the real manifest: every starter
+            // fails its check, every solution prints its PASS line.
+            name: "cargo exercises check-all",
+            run: cargo(
+                &[
+                    "run",
+                    "--quiet",
+                    "--locked",
+                    "--package",
+                    "exercises",
+                    "--",
+                    "check-all",
+                ],
+                20 * MINUTE,
+            ),
+        },
+        Step {
             name: "the benchmarks build",
             run: cargo(
                 &["bench", "--locked", "-p", "lockbook-benches", "--no-run"],
