@@ -259,13 +259,7 @@ impl Context<'_> {
     }
 
     fn list(&self, progress: &Progress) -> Result<ExitCode> {
-        let width = self
-            .manifest
-            .exercise
-            .iter()
-            .map(|e| e.name.len())
-            .max()
-            .unwrap_or(0);
+        let width = self.manifest.name_width();
         for chapter in self.manifest.chapters() {
             let mut exercises = self
                 .manifest
@@ -481,13 +475,7 @@ impl Context<'_> {
     }
 
     fn check_all(&self) -> Result<ExitCode> {
-        let width = self
-            .manifest
-            .exercise
-            .iter()
-            .map(|e| e.name.len())
-            .max()
-            .unwrap_or(0);
+        let width = self.manifest.name_width();
         let mut wrong = 0;
         for ex in &self.manifest.exercise {
             let mut problems = Vec::new();

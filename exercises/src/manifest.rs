@@ -81,6 +81,15 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// The longest exercise name, to line up a table of them.
+    pub fn name_width(&self) -> usize {
+        self.exercise
+            .iter()
+            .map(|e| e.name.len())
+            .max()
+            .unwrap_or(0)
+    }
+
     pub fn find(&self, name: &str) -> Option<&Exercise> {
         self.exercise.iter().find(|e| e.name == name)
     }
