@@ -171,7 +171,54 @@ pub mod cli {
 
 pub mod exercise {
     //! How every exercise reports: `PASS: ...` and exit code 0, or
-    //! `FAIL: ...` with a hint and exit code 1.
+    //! `FAIL: ...` with a hint and exit code 1. The checks run the learner's
+    //! code with [`within`], so a hang becomes a FAIL, never a hang; they
+    //! make the worst moment happen with a [`Watched`](crate::watched::Watched)
+    //! lock.
+
+    use std::time::Duration;
+
+    /// How long a check lets the learner's code run before it calls it
+    /// stuck. Every check's slowest phase takes well under a second.
+    pub const LIMIT: Duration = Duration::from_secs(3);
+
+    /// The learner's code was still running when the limit passed.
+    #[derive(Debug)]
+    pub struct Stuck {
+        /// The name of the thread that ran it (the function's name).
+        pub name: String,
+        /// How long the check waited.
+        pub waited: Duration,
+    }
+
+    impl Stuck {
+        /// The FAIL for it: "`NAME` still blocked after 3.0 s", with `hint`.
+        pub fn fail(self, hint: &'static str) -> Failure {
+            (
+                format!(
+                    "{} still blocked after {:.1} s",
+                    self.name,
+                    self.waited.as_secs_f64()
+                ),
+                hint,
+            )
+        }
+    }
+
+    /// Run `steps` on a thread named `name` for at most [`LIMIT`]: its
+    /// value, or [`Stuck`] (the thread is left blocked; the verdict ends
+    /// the process). A panic in `steps` is passed on.
+    pub fn within<T: Send + 'static>(
+        name: &str,
+        steps: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Stuck> {
+        crate::watchdog::run_within(name, LIMIT, steps).map_err(|waited| {
+            Stuck {
+                name: name.to_owned(),
+                waited,
+            }
+        })
+    }
 
     /// What a check found wrong: what happened, and a hint toward the fix.
     pub type Failure = (String, &'static str);
@@ -289,6 +336,9 @@ pub mod reentrant;
 pub mod scopes;
 pub mod testing;
 pub mod threads;
+
+// The watched lock the checks hand to the learner's code.
+pub mod watched;
 
 // Optional event recording for the timeline pictures (cargo xtask draw-timelines).
 pub mod trace;

@@ -1,23 +1,14 @@
 //! The checks behind the exercises of the chapter "Locking across functions:
 //! nested locks". Each runs the learner's function on its own thread with a
-//! time limit, so a self-deadlock becomes a FAIL instead of a hang, and lets
+//! time limit ([`LIMIT`](crate::exercise::LIMIT)), so a self-deadlock becomes a FAIL instead of a hang, and lets
 //! a second thread look (with `try_lock`, which never blocks) at the moment
 //! the learner's code calls `meanwhile()`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::sync::{
-    Arc, LockResult, Mutex, MutexGuard, TryLockError, TryLockResult,
-};
-use std::thread;
-use std::time::Duration;
+use std::sync::Arc;
 
-use crate::exercise::{Failure, Verdict};
-use crate::watchdog;
-
-/// How long the learner's function may take before it counts as blocked.
-const LIMIT: Duration = Duration::from_secs(2);
+use crate::exercise::{Failure, Verdict, within};
+use crate::watched::{Watched, When};
 
 /// Exercise 1: goods in a store. The invariant: `warehouse + shop` stays
 /// the same.
@@ -35,87 +26,20 @@ pub struct Seats {
     pub booked: i64,
 }
 
-/// Exercise 1: the store behind a lock. `lock()` works like `Mutex::lock`
-/// and gives a `MutexGuard<Store>`. Every `lock()` after the first in one
-/// restock lets another thread look first (with `try_lock`, so only if no
-/// guard is alive right now), as one could at any time in a real program;
-/// the first state it saw is kept. So a gap between two critical sections
-/// is seen on every run, wherever `meanwhile()` is.
-pub struct Storeroom {
-    store: Mutex<Store>,
-    locks: AtomicUsize,
-    peeked: Mutex<Option<Store>>,
-}
+/// Exercise 1: the store behind a [`Watched`] lock. `lock()` works like
+/// `Mutex::lock` and gives a `MutexGuard<Store>`. Every `lock()` after the
+/// first in one restock lets another thread look first (with `try_lock`,
+/// so only if no guard is alive right now), as one could at any time in a
+/// real program; every state it saw is kept. So each gap between two
+/// critical sections is seen on every run, wherever `meanwhile()` is.
+pub type Storeroom = Watched<Store>;
 
-impl Storeroom {
-    fn new(store: Store) -> Storeroom {
-        Storeroom {
-            store: Mutex::new(store),
-            locks: AtomicUsize::new(0),
-            peeked: Mutex::new(None),
-        }
-    }
-
-    /// Lock the store, like `Mutex::lock`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, Store>> {
-        if self.locks.fetch_add(1, Ordering::SeqCst) >= 1 {
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(now) = self.store.try_lock() {
-                        self.peeked.lock().unwrap().get_or_insert(*now);
-                    }
-                });
-            });
-        }
-        self.store.lock()
-    }
-}
-
-/// Exercise 2: the seats behind a lock. `lock()` and `try_lock()` work like
-/// `Mutex`'s and give a `MutexGuard<Seats>`; the check watches the calls. A
-/// second `lock()` in one booking, after the first guard is gone, lets
-/// another customer book 8 seats in between - as one could at any time in
-/// a real program, whenever the lock is free between two critical sections.
-pub struct Hall {
-    seats: Mutex<Seats>,
-    locks: AtomicUsize,
-    intrusions: AtomicUsize,
-}
-
-impl Hall {
-    fn new(seats: Seats) -> Hall {
-        Hall {
-            seats: Mutex::new(seats),
-            locks: AtomicUsize::new(0),
-            intrusions: AtomicUsize::new(0),
-        }
-    }
-
-    /// Lock the seats, like `Mutex::lock`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, Seats>> {
-        if self.locks.fetch_add(1, Ordering::SeqCst) == 1 {
-            // A second lock() in this booking. If the first guard is gone,
-            // the seats are free for another customer right now.
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(mut seats) = self.seats.try_lock()
-                        && seats.free >= 8
-                    {
-                        seats.free -= 8;
-                        seats.booked += 8;
-                        self.intrusions.fetch_add(1, Ordering::SeqCst);
-                    }
-                });
-            });
-        }
-        self.seats.lock()
-    }
-
-    /// Try to lock the seats without waiting, like `Mutex::try_lock`.
-    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, Seats>> {
-        self.seats.try_lock()
-    }
-}
+/// Exercise 2: the seats behind a [`Watched`] lock. `lock()` and
+/// `try_lock()` work like `Mutex`'s and give a `MutexGuard<Seats>`. Every
+/// `lock()` after the first in one booking, if no guard is alive, lets
+/// another customer book 8 seats first - as one could at any time in a
+/// real program, whenever the lock is free between two critical sections.
+pub type Hall = Watched<Seats>;
 
 /// What the second thread found when it tried to look.
 enum Seen<T> {
@@ -125,50 +49,30 @@ enum Seen<T> {
     Locked,
 }
 
-/// Run `work(state, meanwhile)` on a thread of its own, at most [`LIMIT`].
-/// Each `meanwhile()` call wakes a second thread that tries the lock once
-/// and, if it is free, applies `intrude` to the state; the call returns
-/// when that is done. Gives the result and what each call saw, or a FAIL.
-fn run_observed<S, T, R>(
-    state: Arc<S>,
-    mutex: fn(&S) -> &Mutex<T>,
-    work: impl FnOnce(&S, &dyn Fn()) -> R + Send + 'static,
-    intrude: fn(&mut T),
+/// Run `work(lock, meanwhile)` on a thread of its own, at most
+/// [`LIMIT`](crate::exercise::LIMIT).
+/// Each `meanwhile()` call lets the lock's intruder try, from another
+/// thread; the call returns when that is done. Gives the result and what
+/// each call saw, or a FAIL.
+fn run_observed<T, R>(
+    lock: Arc<Watched<T>>,
+    work: impl FnOnce(&Watched<T>, &dyn Fn()) -> R + Send + 'static,
 ) -> Result<(R, Vec<Seen<T>>), Failure>
 where
-    S: Send + Sync + 'static,
     T: Clone + Send + 'static,
     R: Send + 'static,
 {
-    let (ask, asked) = mpsc::channel::<()>();
-    let (answer, answered) = mpsc::channel::<Seen<T>>();
-    let observed = Arc::clone(&state);
-    thread::spawn(move || {
-        for () in asked {
-            let seen = match mutex(&observed).try_lock() {
-                Ok(mut now) => {
-                    let before = now.clone();
-                    intrude(&mut now);
-                    Seen::Unlocked(before)
-                }
-                Err(TryLockError::WouldBlock) => Seen::Locked,
-                Err(TryLockError::Poisoned(_)) => return,
-            };
-            if answer.send(seen).is_err() {
-                return;
-            }
-        }
-    });
-    let outcome = watchdog::run_within("learner", LIMIT, move || {
+    let outcome = within("learner", move || {
         let seen = std::cell::RefCell::new(Vec::new());
         let meanwhile = || {
-            let _ = ask.send(());
-            if let Ok(s) = answered.recv() {
-                seen.borrow_mut().push(s);
-            }
+            let look = match lock.intrude_now() {
+                Some(state) => Seen::Unlocked(state),
+                None => Seen::Locked,
+            };
+            seen.borrow_mut().push(look);
         };
         let result =
-            panic::catch_unwind(AssertUnwindSafe(|| work(&state, &meanwhile)));
+            panic::catch_unwind(AssertUnwindSafe(|| work(&lock, &meanwhile)));
         result.map(|r| (r, seen.into_inner()))
     });
     match outcome {
@@ -178,11 +82,11 @@ where
             "a lock() or a subtraction failed; run it again and read the \
              panic message",
         )),
-        Err(waited) => Err((
+        Err(stuck) => Err((
             format!(
                 "still blocked after {:.1} s - does it lock a mutex it already \
                  holds?",
-                waited.as_secs_f64()
+                stuck.waited.as_secs_f64()
             ),
             "a function that holds the guard calls a helper that calls lock() \
              on the same Mutex; std's Mutex is not re-entrant, so that second \
@@ -199,20 +103,22 @@ pub fn check_restock(restock: fn(&Storeroom, u32, &dyn Fn())) -> Verdict {
         warehouse: 100,
         shop: 0,
     };
-    let store = Arc::new(Storeroom::new(before));
-    let (_, mut seen) = run_observed(
-        Arc::clone(&store),
-        |room| &room.store,
-        move |store, meanwhile| restock(store, 30, meanwhile),
-        |_| {},
-    )?;
-    // A look between two lock() calls counts like one at meanwhile().
-    if let Some(at) = *store.peeked.lock().unwrap()
-        && at.warehouse + at.shop != 100
+    // The other thread only looks.
+    let store = Arc::new(Watched::new(before, |_: &mut Store| false));
+    store.watch(When::From(2));
+    let (_, mut seen) = run_observed(Arc::clone(&store), move |store, m| {
+        restock(store, 30, m)
+    })?;
+    // A look between two lock() calls counts like one at meanwhile(): the
+    // first that found the store half done, if any.
+    if let Some(at) = store
+        .take_found()
+        .into_iter()
+        .find(|at| at.warehouse + at.shop != 100)
     {
         seen.insert(0, Seen::Unlocked(at));
     }
-    let after = *store.store.lock().unwrap_or_else(|e| e.into_inner());
+    let after = store.now();
     let expected = Store {
         warehouse: 70,
         shop: 30,
@@ -272,29 +178,31 @@ pub fn check_restock(restock: fn(&Storeroom, u32, &dyn Fn())) -> Verdict {
 /// free. When `meanwhile()` finds the seats unlocked, another customer books
 /// 8 of them right then.
 pub fn check_book(book: fn(&Hall, i64, &dyn Fn()) -> bool) -> Verdict {
-    let seats = Arc::new(Hall::new(Seats {
-        free: 10,
-        booked: 0,
-    }));
+    // Another customer books 8 seats whenever it gets in and 8 are free.
+    let seats = Arc::new(Watched::new(
+        Seats {
+            free: 10,
+            booked: 0,
+        },
+        |s: &mut Seats| {
+            let book = s.free >= 8;
+            if book {
+                s.free -= 8;
+                s.booked += 8;
+            }
+            book
+        },
+    ));
     // (seats asked for, expected answer, free seats afterwards)
     let steps = [(3, true, 7), (8, false, 7), (7, true, 0), (1, false, 0)];
     for (n, expected, free_after) in steps {
-        let before = *seats.seats.lock().unwrap();
-        seats.locks.store(0, Ordering::SeqCst);
-        seats.intrusions.store(0, Ordering::SeqCst);
-        let (booked, seen) = run_observed(
-            Arc::clone(&seats),
-            |hall| &hall.seats,
-            move |seats, meanwhile| book(seats, n, meanwhile),
-            |s| {
-                if s.free >= 8 {
-                    s.free -= 8;
-                    s.booked += 8;
-                }
-            },
-        )?;
-        let now = *seats.seats.lock().unwrap_or_else(|e| e.into_inner());
-        if seats.intrusions.load(Ordering::SeqCst) > 0 {
+        let before = seats.now();
+        seats.watch(When::From(2));
+        let intruded_before = seats.acted();
+        let (booked, seen) =
+            run_observed(Arc::clone(&seats), move |s, m| book(s, n, m))?;
+        let now = seats.now();
+        if seats.acted() > intruded_before {
             return Err((
                 format!(
                     "book({n}) with {} free locked the seats twice; between \
@@ -412,6 +320,20 @@ mod tests {
         }
         for _ in 0..20 {
             let what = failure(check_restock(take_then_lock));
+            assert!(what.contains("saw warehouse 70 + shop 0"), "{what}");
+        }
+        // A gap after a harmless one: a look first (consistent), then the
+        // take and the put under two more locks. Every gap is looked at,
+        // not only the first, so the second is seen on every run.
+        fn look_then_two(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
+            let _ = s.lock().unwrap().warehouse;
+            s.lock().unwrap().warehouse -= n;
+            let mut s = s.lock().unwrap();
+            meanwhile();
+            s.shop += n;
+        }
+        for _ in 0..20 {
+            let what = failure(check_restock(look_then_two));
             assert!(what.contains("saw warehouse 70 + shop 0"), "{what}");
         }
         // One guard, but `meanwhile()` dropped or moved out of it.

@@ -6,71 +6,58 @@
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Condvar, LockResult, Mutex, MutexGuard};
+use std::sync::{Arc, Barrier, Condvar};
 use std::thread;
 use std::time::Duration;
 
-use crate::exercise::Verdict;
-use crate::watchdog;
+use crate::exercise::{LIMIT, Stuck, Verdict, within};
+use crate::watched::{Watched, When};
 
-/// How long the learner's code may take before it counts as blocked.
-const LIMIT: Duration = Duration::from_secs(2);
+/// How long the check keeps quiet (no job, no wake-up) to see whether
+/// `take()` waits or polls.
+const QUIET: Duration = Duration::from_millis(200);
 
 /// Exercise 1: a job queue. Producers push a job and notify `added`.
-#[derive(Default)]
 pub struct Jobs {
     pub queue: JobQueue,
     pub added: Condvar,
+    /// Job 42 was added (by the intruder or by the producer of round 1b).
+    pushed: Arc<AtomicBool>,
 }
 
-/// The queue of exercise 1: `lock()` works like `Mutex::lock` and gives a
-/// `MutexGuard<VecDeque<u32>>`, for `Condvar::wait`. When the check asks, a
-/// second `lock()` in one `take()` - after the first guard is gone - lets a
-/// producer add job 42 first, while nobody waits, so its notification wakes
-/// no one: as in a real program whenever the lock is free between a look
-/// at the queue and the wait.
-#[derive(Default)]
-pub struct JobQueue {
-    inner: Mutex<VecDeque<u32>>,
-    /// Let a producer in at the second `lock()`.
-    spy: AtomicBool,
-    /// `lock()` calls so far.
-    locks: AtomicUsize,
-    /// `lock()` calls that have returned.
-    acquired: AtomicUsize,
-    /// Job 42 was added (by the spy or by the producer of round 1b).
-    pushed: AtomicBool,
-}
+/// The queue of exercise 1, behind a [`Watched`] lock: `lock()` works like
+/// `Mutex::lock` and gives a `MutexGuard<VecDeque<u32>>`, for
+/// `Condvar::wait`. When the check asks, a second `lock()` in one `take()`,
+/// once the first guard is gone, lets a producer add job 42 first, while
+/// nobody waits, so its notification wakes no one: as in a real program
+/// whenever the lock is free between a look at the queue and the wait.
+pub type JobQueue = Watched<VecDeque<u32>>;
 
-impl JobQueue {
-    /// Lock the queue, like `Mutex::lock`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, VecDeque<u32>>> {
-        if self.spy.load(Ordering::SeqCst)
-            && self.locks.fetch_add(1, Ordering::SeqCst) == 1
-        {
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(mut queue) = self.inner.try_lock()
-                        && !self.pushed.swap(true, Ordering::SeqCst)
-                    {
-                        queue.push_back(42); // and notify_one(): nobody waits
-                    }
-                });
+impl Default for Jobs {
+    fn default() -> Jobs {
+        let pushed = Arc::new(AtomicBool::new(false));
+        let once = Arc::clone(&pushed);
+        let queue =
+            Watched::new(VecDeque::new(), move |q: &mut VecDeque<_>| {
+                // ... and notify_one(): nobody waits.
+                let first = !once.swap(true, Ordering::SeqCst);
+                if first {
+                    q.push_back(42);
+                }
+                first
             });
+        Jobs {
+            queue,
+            added: Condvar::new(),
+            pushed,
         }
-        let guard = self.inner.lock();
-        self.acquired.fetch_add(1, Ordering::SeqCst);
-        guard
     }
 }
 
 impl Jobs {
     /// Add a job and wake one waiting consumer.
     pub fn push(&self, job: u32) {
-        let mut queue =
-            self.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
-        queue.push_back(job);
-        drop(queue);
+        self.queue.set(|q| q.push_back(job));
         self.added.notify_one();
     }
 }
@@ -85,9 +72,9 @@ fn take_within(
     name: &str,
     take: fn(&Jobs) -> u32,
     jobs: &Arc<Jobs>,
-) -> Result<Result<u32, String>, Duration> {
+) -> Result<Result<u32, String>, Stuck> {
     let jobs = Arc::clone(jobs);
-    watchdog::run_within(name, LIMIT, move || {
+    within(name, move || {
         panic::catch_unwind(AssertUnwindSafe(|| take(&jobs))).map_err(|p| {
             p.downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -121,7 +108,7 @@ pub fn check_take_job(take: fn(&Jobs) -> u32) -> Verdict {
 fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
     // 1. A job is already there: take it without waiting.
     let jobs = Arc::new(Jobs::default());
-    jobs.queue.inner.lock().unwrap().push_back(7);
+    jobs.queue.set(|q| q.push_back(7));
     match take_within("consumer", take, &jobs) {
         Ok(Ok(7)) => {}
         Ok(Ok(other)) => {
@@ -138,8 +125,10 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
         }
         Err(_) => {
             return Err((
-                "the queue held job 7, and take() was still waiting after 2 s"
-                    .into(),
+                format!(
+                    "the queue held job 7, and take() was still waiting after {} s",
+                    LIMIT.as_secs()
+                ),
                 "check the queue before you wait: a notification sent before \
                  wait() is not stored, so wait only while the queue is empty",
             ));
@@ -152,24 +141,24 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
     //     just before, with nobody waiting to be notified. A look at the
     //     queue and a wait under two guards miss it on every run.
     let jobs = Arc::new(Jobs::default());
-    jobs.queue.spy.store(true, Ordering::SeqCst);
+    jobs.queue.watch(When::At(2));
     let returned = Arc::new(AtomicBool::new(false));
     let producer = {
         let (jobs, returned) = (Arc::clone(&jobs), Arc::clone(&returned));
         thread::spawn(move || {
-            while jobs.queue.acquired.load(Ordering::SeqCst) == 0 {
+            while jobs.queue.acquired() == 0 {
                 if returned.load(Ordering::SeqCst) {
                     return; // take() returned without locking
                 }
                 thread::yield_now();
             }
             // Blocks until the consumer waits (or drops its guard).
-            let mut queue =
-                jobs.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
-            if !jobs.queue.pushed.swap(true, Ordering::SeqCst) {
-                queue.push_back(42);
-                jobs.added.notify_one();
-            }
+            jobs.queue.set(|queue| {
+                if !jobs.pushed.swap(true, Ordering::SeqCst) {
+                    queue.push_back(42);
+                    jobs.added.notify_one();
+                }
+            });
         })
     };
     let taken = take_within("consumer", take, &jobs);
@@ -189,7 +178,7 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
         Ok(Err(message)) => {
             return Err((format!("take() panicked: {message}"), HINT_WHILE));
         }
-        Err(_) if jobs.queue.acquired.load(Ordering::SeqCst) == 0 => {
+        Err(_) if jobs.queue.acquired() == 0 => {
             return Err((
                 "the queue was empty, and take() was still running after \
                  2 s without locking it"
@@ -197,7 +186,7 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
                 "lock the queue, and wait on `added` while it is empty",
             ));
         }
-        Err(_) if !jobs.queue.pushed.load(Ordering::SeqCst) => {
+        Err(_) if !jobs.pushed.load(Ordering::SeqCst) => {
             return Err((
                 "the queue was empty, and take() kept it locked for 2 s \
                  without waiting: no job could be added"
@@ -207,21 +196,25 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
                  guard",
             ));
         }
-        Err(_) if jobs.queue.locks.load(Ordering::SeqCst) < 2 => {
+        Err(_) if jobs.queue.locks() < 2 => {
             return Err((
-                "job 42 was added and notified while take() waited, and \
-                 take() was still waiting after 2 s"
-                    .into(),
+                format!(
+                    "job 42 was added and notified while take() waited, and \
+                 take() was still waiting after {} s",
+                    LIMIT.as_secs()
+                ),
                 "wait on `jobs.added` with the guard of the queue's lock, \
                  and check the queue again after each wake-up",
             ));
         }
         Err(_) => {
             return Err((
-                "job 42 was added between two of your lock() calls, when \
+                format!(
+                    "job 42 was added between two of your lock() calls, when \
                  nobody waited (its notify_one() woke no one); take() \
-                 waited anyway, and was still waiting after 2 s"
-                    .into(),
+                 waited anyway, and was still waiting after {} s",
+                    LIMIT.as_secs()
+                ),
                 "a lost wake-up: look at the queue and wait under one guard; \
                  wait() releases the lock only once it is waiting, so no \
                  job can slip in between. `added.wait_while(guard, |q| \
@@ -238,18 +231,21 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
     let noise = {
         let jobs = Arc::clone(&jobs);
         thread::spawn(move || {
-            while jobs.queue.acquired.load(Ordering::SeqCst) == 0 {
+            while jobs.queue.acquired() == 0 {
                 thread::yield_now();
             }
             for _ in 0..50 {
                 // The consumer took the lock; we get it once it waits.
-                let queue =
-                    jobs.queue.inner.lock().unwrap_or_else(|e| e.into_inner());
-                jobs.added.notify_all(); // a wake-up with no job
-                drop(queue);
+                jobs.queue.set(|_| jobs.added.notify_all()); // no job
                 thread::sleep(Duration::from_millis(2));
             }
+            // Then quiet: no job, no wake-up. A consumer that waits makes
+            // no lock() call now; one that polls makes many.
+            let before = jobs.queue.locks();
+            thread::sleep(QUIET);
+            let polls = jobs.queue.locks() - before;
             jobs.push(42);
+            polls
         })
     };
     let taken = take_within("consumer", take, &jobs);
@@ -274,15 +270,30 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
         }
         Err(_) => {
             return Err((
-                "job 42 was added and notified, and take() was still waiting \
-                 after 2 s"
-                    .into(),
+                format!(
+                    "job 42 was added and notified, and take() was still waiting \
+                 after {} s",
+                    LIMIT.as_secs()
+                ),
                 "wait with the guard of the queue's lock, and check the queue \
                  again after each wake-up",
             ));
         }
     }
-    noise.join().unwrap();
+    let polls = noise.join().unwrap();
+    if polls > 3 {
+        return Err((
+            format!(
+                "nothing was added or notified for {} ms, and take() locked \
+                 the queue {polls} times meanwhile: it polls instead of \
+                 waiting",
+                QUIET.as_millis()
+            ),
+            "a loop that locks, looks and yields (or sleeps) burns a core \
+             while the queue is empty; wait on `jobs.added` with the guard: \
+             it sleeps until a producer notifies",
+        ));
+    }
 
     // 3. Four consumers wait; four jobs arrive one by one.
     let jobs = Arc::new(Jobs::default());
@@ -308,9 +319,11 @@ fn take_job_rounds(take: fn(&Jobs) -> u32) -> Verdict {
             }
             Err(_) => {
                 return Err((
-                    "four consumers and four jobs, and a consumer was still \
-                     waiting after 2 s"
-                        .into(),
+                    format!(
+                        "four consumers and four jobs, and a consumer was still \
+                     waiting after {} s",
+                        LIMIT.as_secs()
+                    ),
                     "each job must go to exactly one consumer: pop it under \
                      the lock",
                 ));
@@ -357,7 +370,7 @@ pub fn load_config() -> Config {
 pub fn check_config(config: fn() -> &'static Config) -> Verdict {
     let threads = 8;
     let loads_before = LOADS.load(Ordering::SeqCst);
-    let outcome = watchdog::run_within("callers", LIMIT, move || {
+    let outcome = within("callers", move || {
         let start = Barrier::new(threads);
         thread::scope(|s| {
             let callers: Vec<_> = (0..threads)
@@ -378,8 +391,10 @@ pub fn check_config(config: fn() -> &'static Config) -> Verdict {
     });
     let Ok(addresses) = outcome else {
         return Err((
-            "8 threads called config(), and one was still waiting after 2 s"
-                .into(),
+            format!(
+                "8 threads called config(), and one was still waiting after {} s",
+                LIMIT.as_secs()
+            ),
             "a lock or OnceLock taken twice by one thread waits for itself; \
              let OnceLock::get_or_init (or LazyLock) do the locking",
         ));
@@ -496,6 +511,26 @@ mod tests {
         queue.pop_front().unwrap()
     }
 
+    /// Polling: right jobs, but a core burnt while the queue is empty.
+    fn take_polls_yielding(jobs: &Jobs) -> u32 {
+        loop {
+            if let Some(job) = jobs.queue.lock().unwrap().pop_front() {
+                return job;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// Polling more politely, and still polling.
+    fn take_polls_sleeping(jobs: &Jobs) -> u32 {
+        loop {
+            if let Some(job) = jobs.queue.lock().unwrap().pop_front() {
+                return job;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     #[test]
     fn take_job_check_fails_wrong_takes_and_passes_right_ones() {
         let (what, _) = check_take_job(take_if).unwrap_err();
@@ -504,10 +539,10 @@ mod tests {
         assert!(what.contains("queue held job 7"), "{what}");
         let (what, _) = check_take_job(take_locks_twice).unwrap_err();
         assert!(what.contains("kept it locked"), "{what}");
-        // On every run. The ten runs go at once: each waits out the 2 s
-        // limit, which is waiting, not computing.
+        // On every run. The twenty runs go at once: each waits out the
+        // limit, or the quiet spell, which is waiting, not computing.
         std::thread::scope(|s| {
-            for _ in 0..10 {
+            for _ in 0..20 {
                 s.spawn(|| {
                     let (what, _) =
                         check_take_job(take_look_then_wait).unwrap_err();
@@ -516,6 +551,13 @@ mod tests {
                         "{what}"
                     );
                     check_take_job(take_look_then_wait_while).unwrap();
+                    for polls in [take_polls_yielding, take_polls_sleeping] {
+                        let (what, _) = check_take_job(polls).unwrap_err();
+                        assert!(
+                            what.contains("it polls instead of waiting"),
+                            "{what}"
+                        );
+                    }
                 });
             }
         });

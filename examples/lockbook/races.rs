@@ -7,29 +7,26 @@
 //! in. Only then does it run real threads. Every run is time-bounded, so
 //! a self-deadlock becomes a FAIL, not a hang.
 
-use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Barrier, LockResult, Mutex, MutexGuard, TryLockResult};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::exercise::Verdict;
-use crate::watchdog::run_within;
-
-/// How long one phase of a check may take before it counts as stuck.
-const LIMIT: Duration = Duration::from_secs(5);
+use crate::exercise::{Verdict, within};
+use crate::watched::{Watched, When};
 
 const HINT_VISITS: &str = "between the load and the store another thread \
      can count too; make read-add-write one step (AtomicU64 has a method \
      for exactly that)";
 
-/// Exercise 1: a visit counter. It is an `AtomicU64` (every method but
-/// `load` is `AtomicU64`'s own, through `Deref`) whose `load`, when the
-/// check asks, lets one other visitor count right after it: the moment a
-/// busy page would pick to lose an update.
+/// Exercise 1: a visit counter. It has `AtomicU64`'s methods, and after
+/// any of them reads the count (`load`, `swap`, `fetch_add`,
+/// `compare_exchange`, ...), it can let one other visitor count, when the
+/// check asks: the moment a busy page would pick to lose an update. Every
+/// read is watched, not one method, so no way of reading escapes it.
 pub struct Visits {
     count: AtomicU64,
-    /// Set by the check: the next `load` lets another visitor in.
+    /// Set by the check: the next read lets another visitor in.
     spy: AtomicBool,
     /// How many visits that other visitor made.
     others: AtomicU64,
@@ -44,21 +41,75 @@ impl Visits {
         }
     }
 
-    /// Like `AtomicU64::load`.
-    pub fn load(&self, order: Ordering) -> u64 {
-        let seen = self.count.load(order);
+    /// After a read: another visitor counts, if the check asked for one.
+    fn after_read<T>(&self, value: T) -> T {
         if self.spy.swap(false, Ordering::SeqCst) {
             self.count.fetch_add(1, Ordering::SeqCst);
             self.others.fetch_add(1, Ordering::SeqCst);
         }
-        seen
+        value
     }
-}
 
-impl Deref for Visits {
-    type Target = AtomicU64;
-    fn deref(&self) -> &AtomicU64 {
-        &self.count
+    /// Like `AtomicU64::load`.
+    pub fn load(&self, order: Ordering) -> u64 {
+        self.after_read(self.count.load(order))
+    }
+
+    /// Like `AtomicU64::store`.
+    pub fn store(&self, value: u64, order: Ordering) {
+        self.count.store(value, order);
+    }
+
+    /// Like `AtomicU64::swap`.
+    pub fn swap(&self, value: u64, order: Ordering) -> u64 {
+        self.after_read(self.count.swap(value, order))
+    }
+
+    /// Like `AtomicU64::fetch_add`.
+    pub fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
+        self.after_read(self.count.fetch_add(value, order))
+    }
+
+    /// Like `AtomicU64::fetch_sub`.
+    pub fn fetch_sub(&self, value: u64, order: Ordering) -> u64 {
+        self.after_read(self.count.fetch_sub(value, order))
+    }
+
+    /// Like `AtomicU64::compare_exchange`.
+    pub fn compare_exchange(
+        &self,
+        current: u64,
+        new: u64,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<u64, u64> {
+        self.after_read(
+            self.count.compare_exchange(current, new, success, failure),
+        )
+    }
+
+    /// Like `AtomicU64::compare_exchange_weak`.
+    pub fn compare_exchange_weak(
+        &self,
+        current: u64,
+        new: u64,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<u64, u64> {
+        self.after_read(
+            self.count
+                .compare_exchange_weak(current, new, success, failure),
+        )
+    }
+
+    /// Like `AtomicU64::fetch_update`.
+    pub fn fetch_update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        f: impl FnMut(u64) -> Option<u64>,
+    ) -> Result<u64, u64> {
+        self.after_read(self.count.fetch_update(set_order, fetch_order, f))
     }
 }
 
@@ -113,56 +164,22 @@ const HINT_TICKETS: &str = "the check (any left?) and the act (take one) \
      must happen under one guard; a second lock() lets another buyer in \
      between";
 
-/// Exercise 2: the tickets left, behind a lock. `lock()` and `try_lock()`
-/// work like `Mutex`'s and give a `MutexGuard<i64>`. When the check asks, a
-/// second `lock()` in one purchase, after the first guard is gone, lets
-/// another buyer take a ticket first, as one could whenever the lock is
-/// free between two critical sections.
-pub struct Tickets {
-    left: Mutex<i64>,
-    /// Set by the check for one purchase.
-    spy: AtomicBool,
-    /// `lock()` calls in this purchase.
-    locks: AtomicUsize,
-    /// Tickets the other buyer took.
-    others: AtomicU64,
-}
+/// Exercise 2: the tickets left, behind a [`Watched`] lock: `lock()` and
+/// `try_lock()` work like `Mutex`'s and give a `MutexGuard<i64>`. When the
+/// check asks, a second `lock()` in one purchase, if the first guard is
+/// gone, lets another buyer take a ticket first, as one could whenever the
+/// lock is free between two critical sections.
+pub type Tickets = Watched<i64>;
 
-impl Tickets {
-    fn new(left: i64) -> Tickets {
-        Tickets {
-            left: Mutex::new(left),
-            spy: AtomicBool::new(false),
-            locks: AtomicUsize::new(0),
-            others: AtomicU64::new(0),
+/// `left` tickets; the other buyer takes one if any is left.
+fn tickets(left: i64) -> Tickets {
+    Watched::new(left, |left: &mut i64| {
+        let took = *left > 0;
+        if took {
+            *left -= 1;
         }
-    }
-
-    /// Lock the tickets, like `Mutex::lock`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, i64>> {
-        if self.spy.load(Ordering::SeqCst)
-            && self.locks.fetch_add(1, Ordering::SeqCst) == 1
-        {
-            // Another buyer, on a thread of its own: `try_lock` finds the
-            // lock free only if this purchase holds no guard right now.
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(mut left) = self.left.try_lock()
-                        && *left > 0
-                    {
-                        *left -= 1;
-                        self.others.fetch_add(1, Ordering::SeqCst);
-                    }
-                });
-            });
-        }
-        self.left.lock()
-    }
-
-    /// Try to lock the tickets without waiting, like `Mutex::try_lock`.
-    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, i64>> {
-        self.left.try_lock()
-    }
+        took
+    })
 }
 
 /// One purchase of the last ticket with another buyer at the second
@@ -173,11 +190,11 @@ pub fn check_tickets(buy_ticket: fn(&Tickets) -> bool) -> Verdict {
 }
 
 fn tickets_steps(buy_ticket: fn(&Tickets) -> bool) -> Verdict {
-    let tickets = Tickets::new(1);
-    tickets.spy.store(true, Ordering::SeqCst);
+    let tickets = tickets(1);
+    tickets.watch(When::At(2));
     let got = buy_ticket(&tickets);
-    let others = tickets.others.load(Ordering::SeqCst);
-    let left = *tickets.left.lock().unwrap();
+    let others = tickets.acted() as u64;
+    let left = tickets.now();
     let sold = u64::from(got) + others;
     if sold != 1 || left != 0 {
         let what = if others > 0 {
@@ -191,16 +208,45 @@ fn tickets_steps(buy_ticket: fn(&Tickets) -> bool) -> Verdict {
         };
         return Err((what, HINT_TICKETS));
     }
-    tickets.spy.store(false, Ordering::SeqCst);
-    if buy_ticket(&tickets) || *tickets.left.lock().unwrap() != 0 {
+    tickets.watch(When::Never);
+    if buy_ticket(&tickets) || tickets.now() != 0 {
         return Err((
             "0 tickets left, and a buyer still got one".to_owned(),
             "sell a ticket only if one is left, and return whether you did",
         ));
     }
+    // Another buyer is inside when this one comes: it must wait its turn,
+    // not give up (a `try_lock` that fails is no answer to "any left?").
+    let last = self::tickets(1);
+    let other_buyer = last.try_lock().unwrap(); // counts no lock() call
+    let got = thread::scope(|s| {
+        let buyer = s.spawn(|| buy_ticket(&last));
+        let since = Instant::now();
+        while !buyer.is_finished()
+            && last.locks() == 0
+            && since.elapsed() < Duration::from_millis(100)
+        {
+            thread::yield_now();
+        }
+        drop(other_buyer);
+        buyer.join().unwrap()
+    });
+    if !got || last.now() != 0 {
+        return Err((
+            format!(
+                "1 ticket left and another buyer at the counter: you came \
+                 away with {}, and {} left",
+                if got { "a ticket" } else { "none" },
+                last.now()
+            ),
+            "when the lock is busy, another buyer is inside; wait for it \
+             with lock() instead of giving up (try_lock fails whenever \
+             anyone holds the lock, whatever is left)",
+        ));
+    }
     let (rounds, buyers, tickets) = (200, 10, 3);
     for round in 1..=rounds {
-        let left = Tickets::new(tickets);
+        let left = self::tickets(tickets);
         let start = Barrier::new(buyers);
         let sold = thread::scope(|s| {
             let handles: Vec<_> = (0..buyers)
@@ -217,7 +263,7 @@ fn tickets_steps(buy_ticket: fn(&Tickets) -> bool) -> Verdict {
                 .filter(|&b| b)
                 .count() as i64
         });
-        let left = left.left.into_inner().unwrap();
+        let left = left.into_inner();
         if sold != tickets || left != 0 {
             return Err((
                 format!(
@@ -234,19 +280,13 @@ fn tickets_steps(buy_ticket: fn(&Tickets) -> bool) -> Verdict {
     ))
 }
 
-/// `steps` on a thread of its own for at most [`LIMIT`]; a FAIL if it is
-/// still running then (the thread is left blocked; the verdict ends the
-/// process).
+/// `steps` on a thread of its own, for at most [`LIMIT`].
 fn bounded(
     name: &str,
     steps: impl FnOnce() -> Verdict + Send + 'static,
 ) -> Verdict {
-    run_within(name, LIMIT, steps).unwrap_or_else(|waited| {
-        Err((
-            format!(
-                "{name} was still running after {:.1} s",
-                waited.as_secs_f64()
-            ),
+    within(name, steps).unwrap_or_else(|stuck| {
+        Err(stuck.fail(
             "a thread that locks a Mutex it already holds waits forever: \
              take the lock once per call and use that one guard",
         ))
@@ -326,6 +366,59 @@ mod tests {
     }
 
     #[test]
+    fn every_read_is_watched_not_only_load() {
+        // A read that is not `load`, then a store: the update is lost just
+        // the same, and the check sees it on every run.
+        fn fetch_add_zero(v: &Visits) {
+            let seen = v.fetch_add(0, Ordering::SeqCst);
+            v.store(seen + 1, Ordering::SeqCst);
+        }
+        fn swap_back(v: &Visits) {
+            let seen = v.swap(0, Ordering::SeqCst);
+            v.store(seen + 1, Ordering::SeqCst);
+        }
+        for _ in 0..20 {
+            for wrong in [fetch_add_zero, swap_back] {
+                let (what, _) = check_visits(wrong).unwrap_err();
+                assert!(what.contains("of 20 counted"), "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn giving_up_when_the_lock_is_busy_fails_on_every_run() {
+        fn gives_up(t: &Tickets) -> bool {
+            let Ok(mut left) = t.try_lock() else {
+                return false;
+            };
+            let available = *left > 0;
+            if available {
+                *left -= 1;
+            }
+            available
+        }
+        // Spinning on try_lock until it succeeds waits its turn: slow, but
+        // not wrong.
+        fn spins(t: &Tickets) -> bool {
+            loop {
+                if let Ok(mut left) = t.try_lock() {
+                    let available = *left > 0;
+                    if available {
+                        *left -= 1;
+                    }
+                    return available;
+                }
+                thread::yield_now();
+            }
+        }
+        for _ in 0..20 {
+            let (what, _) = check_tickets(gives_up).unwrap_err();
+            assert!(what.contains("you came away with none"), "{what}");
+        }
+        assert!(check_tickets(spins).is_ok());
+    }
+
+    #[test]
     fn a_second_lock_while_holding_the_first_is_a_fail_not_a_hang() {
         fn locks_twice(t: &Tickets) -> bool {
             let left = t.lock().unwrap();
@@ -337,7 +430,9 @@ mod tests {
         }
         let started = std::time::Instant::now();
         let (what, _) = check_tickets(locks_twice).unwrap_err();
-        assert!(what.contains("still running"), "{what}");
-        assert!(started.elapsed() < LIMIT + Duration::from_secs(2));
+        assert!(what.contains("still blocked"), "{what}");
+        assert!(
+            started.elapsed() < crate::exercise::LIMIT + Duration::from_secs(2)
+        );
     }
 }

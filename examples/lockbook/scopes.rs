@@ -3,15 +3,12 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Barrier, LockResult, Mutex, MutexGuard};
+use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::exercise::Verdict;
-use crate::watchdog::run_within;
-
-/// How long the learner's code may take before the check calls it stuck.
-const LIMIT: Duration = Duration::from_secs(3);
+use crate::exercise::{Verdict, within};
+use crate::watched::{Watched, When};
 
 /// The function of exercise 1: add to the total, then report it.
 pub type UpdateTotal = fn(&Total, u64, &dyn Fn(u64));
@@ -19,94 +16,51 @@ pub type UpdateTotal = fn(&Total, u64, &dyn Fn(u64));
 /// What "another thread" adds when it gets in between two `lock()` calls.
 const INTRUDER: u64 = 1000;
 
-/// The shared total of exercise 1: a `Mutex<u64>` whose `lock()` works
-/// like `Mutex::lock`, and lets the check see each call. When the check
+/// The shared total of exercise 1, behind a [`Watched`] lock: `lock()`
+/// works like `Mutex::lock` and gives a `MutexGuard<u64>`. When the check
 /// asks for it, a second `lock()` in the same update lets another thread
 /// add to the total first - as one could at any time in a real program,
 /// whenever the lock is free between two critical sections.
-pub struct Total {
-    inner: Mutex<u64>,
-    intrude: bool,
-    locks: AtomicUsize,
-    intrusions: AtomicUsize,
-}
+pub type Total = Watched<u64>;
 
-impl Total {
-    fn new(value: u64, intrude: bool) -> Total {
-        Total {
-            inner: Mutex::new(value),
-            intrude,
-            locks: AtomicUsize::new(0),
-            intrusions: AtomicUsize::new(0),
-        }
+/// A total of `value`; with `intrude`, another thread adds [`INTRUDER`]
+/// before the second `lock()`, if the lock is free then.
+fn total(value: u64, intrude: bool) -> Total {
+    let total = Watched::new(value, |t: &mut u64| {
+        *t += INTRUDER;
+        true
+    });
+    if intrude {
+        total.watch(When::At(2));
     }
-
-    /// Lock the total: `total.lock().unwrap()` gives a `MutexGuard<u64>`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, u64>> {
-        if self.intrude && self.locks.fetch_add(1, Ordering::SeqCst) == 1 {
-            // The lock was free since the first lock(): another thread
-            // comes in now. (If it is still held, nobody can.)
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(mut total) = self.inner.try_lock() {
-                        *total += INTRUDER;
-                        self.intrusions.fetch_add(1, Ordering::SeqCst);
-                    }
-                });
-            });
-        }
-        self.inner.lock()
-    }
-
-    fn into_inner(self) -> u64 {
-        self.inner.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
+    total
 }
 
 /// The function of exercise 2: take jobs from the queue and process them.
 pub type Worker = fn(&Queue, &dyn Fn(u32));
 
-/// The job queue of exercise 2: `lock()` works like `Mutex::lock` and gives
-/// a `MutexGuard<Vec<u32>>`. When the check asks, its `strike`-th `lock()`
-/// call (0: none) lets another worker take the last job first - only if
-/// the queue is unlocked at that moment, as it would be for a real other
-/// worker.
-pub struct Queue {
-    inner: Mutex<Vec<u32>>,
-    strike: usize,
-    locks: AtomicUsize,
-    taken_by_other: Mutex<Vec<u32>>,
+/// The job queue of exercise 2, behind a [`Watched`] lock: `lock()` works
+/// like `Mutex::lock` and gives a `MutexGuard<Vec<u32>>`. When the check
+/// asks, its `strike`-th `lock()` call (0: none) lets another worker take
+/// the last job first - only if the queue is unlocked at that moment, as
+/// it would be for a real other worker.
+pub type Queue = Watched<Vec<u32>>;
+
+fn queue(jobs: Vec<u32>, strike: usize) -> Queue {
+    let queue = Watched::new(jobs, |q: &mut Vec<u32>| q.pop().is_some());
+    if strike > 0 {
+        queue.watch(When::At(strike));
+    }
+    queue
 }
 
-impl Queue {
-    fn new(jobs: Vec<u32>, strike: usize) -> Queue {
-        Queue {
-            inner: Mutex::new(jobs),
-            strike,
-            locks: AtomicUsize::new(0),
-            taken_by_other: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Lock the queue, like `Mutex::lock`.
-    pub fn lock(&self) -> LockResult<MutexGuard<'_, Vec<u32>>> {
-        if self.locks.fetch_add(1, Ordering::SeqCst) + 1 == self.strike {
-            thread::scope(|s| {
-                s.spawn(|| {
-                    if let Ok(mut queue) = self.inner.try_lock()
-                        && let Some(job) = queue.pop()
-                    {
-                        self.taken_by_other.lock().unwrap().push(job);
-                    }
-                });
-            });
-        }
-        self.inner.lock()
-    }
-
-    fn try_lock(&self) -> std::sync::TryLockResult<MutexGuard<'_, Vec<u32>>> {
-        self.inner.try_lock()
-    }
+/// The jobs the other worker took: the last of each queue it found.
+fn taken_by_other(queue: &Queue) -> Vec<u32> {
+    queue
+        .take_found()
+        .iter()
+        .filter_map(|q| q.last().copied())
+        .collect()
 }
 
 const HINT_STUCK: &str = "a thread that calls lock() while it already holds \
@@ -125,14 +79,14 @@ const HINT_VALUE: &str = "report the total right after your own addition, \
 /// must be gone by then.
 pub fn check_report_total(update_total: UpdateTotal) -> Verdict {
     // One call on one thread: is the lock held while `report` runs?
-    let one = run_within("update_total", LIMIT, move || {
-        let total = Total::new(10, true);
+    let one = within("update_total", move || {
+        let total = total(10, true);
         let reports = Mutex::new(Vec::new());
         update_total(&total, 5, &|now| {
-            let held = total.inner.try_lock().is_err();
+            let held = total.is_locked();
             reports.lock().unwrap().push((now, held));
         });
-        let intruded = total.intrusions.load(Ordering::SeqCst) > 0;
+        let intruded = total.acted() > 0;
         (total.into_inner(), reports.into_inner().unwrap(), intruded)
     });
     let Ok((total, reports, intruded)) = one else {
@@ -173,8 +127,8 @@ pub fn check_report_total(update_total: UpdateTotal) -> Verdict {
     // Ten threads at once: each report must show its own update's total,
     // so the reports are exactly 5, 10, 15, ... with no value twice.
     let (threads, updates) = (10, 200);
-    let many = run_within("ten threads", LIMIT, move || {
-        let total = Total::new(0, false);
+    let many = within("ten threads", move || {
+        let total = self::total(0, false);
         let reports = Mutex::new(Vec::new());
         let start = Barrier::new(threads);
         thread::scope(|s| {
@@ -260,11 +214,11 @@ const HINT_SAW: &str = "between two lock() calls another worker can take \
 /// processed, so that the other workers can take jobs meanwhile.
 pub fn check_job_queue(worker: Worker) -> Verdict {
     // One worker, five jobs: each processed once, with the queue unlocked?
-    let one = run_within("worker", LIMIT, move || {
-        let queue = Queue::new((1..=5).collect(), 0);
+    let one = within("worker", move || {
+        let queue = queue((1..=5).collect(), 0);
         let done = Mutex::new(Vec::new());
         let ran = worker_ran(worker, &queue, &|job| {
-            let held = queue.try_lock().is_err();
+            let held = queue.is_locked();
             record(&done, (job, held));
         });
         (ran, done.into_inner().unwrap())
@@ -302,11 +256,11 @@ pub fn check_job_queue(worker: Worker) -> Verdict {
     // in turn. A gap between a look at the queue and the pop is hit on
     // every run, not only on unlucky timing.
     for strike in 1..=8 {
-        let one = run_within("worker", LIMIT, move || {
-            let queue = Queue::new(vec![1, 2, 3], strike);
+        let one = within("worker", move || {
+            let queue = queue(vec![1, 2, 3], strike);
             let done = Mutex::new(Vec::new());
             let ran = worker_ran(worker, &queue, &|job| record(&done, job));
-            let other = queue.taken_by_other.into_inner().unwrap();
+            let other = taken_by_other(&queue);
             (ran, done.into_inner().unwrap(), other)
         });
         let took = |other: &[u32]| match other {
@@ -354,8 +308,8 @@ pub fn check_job_queue(worker: Worker) -> Verdict {
     // 1 s) until both are being processed: a second worker must be able
     // to take a job while the first one is busy.
     let (workers, count) = (4, 200u32);
-    let many = run_within("four workers", LIMIT, move || {
-        let queue = Queue::new((0..count).collect(), 0);
+    let many = within("four workers", move || {
+        let queue = queue((0..count).collect(), 0);
         let done = Mutex::new(Vec::new());
         let started = AtomicUsize::new(0);
         let alone = AtomicBool::new(false);
@@ -488,7 +442,9 @@ mod tests {
         let (what, hint) = check_report_total(locks_twice).unwrap_err();
         assert!(what.contains("did not return"), "{what}");
         assert_eq!(hint, HINT_STUCK);
-        assert!(started.elapsed() < LIMIT + Duration::from_secs(1));
+        assert!(
+            started.elapsed() < crate::exercise::LIMIT + Duration::from_secs(1)
+        );
     }
 
     fn pop_then_process(queue: &Queue, process: &dyn Fn(u32)) {
@@ -586,6 +542,8 @@ mod tests {
         let started = Instant::now();
         let (what, _) = check_job_queue(pops_once).unwrap_err();
         assert!(what.contains("did not finish"), "{what}");
-        assert!(started.elapsed() < LIMIT + Duration::from_secs(1));
+        assert!(
+            started.elapsed() < crate::exercise::LIMIT + Duration::from_secs(1)
+        );
     }
 }
