@@ -3,7 +3,8 @@
 //! It reads `exercises.toml` at the repository root, runs each exercise with
 //! `cargo run --example NAME` there (so the examples build in the
 //! repository's own target dir, as when the learner types that command) and
-//! keeps the progress in `target/exercises/progress.toml`.
+//! keeps the progress in `target/exercises/progress.toml` (or in the folder
+//! `EXERCISES_STATE_DIR` names).
 
 mod manifest;
 mod progress;
@@ -36,7 +37,11 @@ commands:
 
 options:
   --root DIR           the book's repository (default: this checkout; or the
-                       EXERCISES_ROOT environment variable)";
+                       EXERCISES_ROOT environment variable)
+
+environment:
+  EXERCISES_STATE_DIR  the folder of the progress file (default:
+                       target/exercises/ in the repository)";
 
 /// Why the runner stops early: a usage error exits with 2, anything else
 /// (a missing file, a git failure) with 1. Either is one line on stderr.
@@ -144,7 +149,7 @@ fn real_main(args: Vec<String>) -> Result<ExitCode> {
     }
     let root = root(&opts);
     let manifest = Manifest::load(&root)?;
-    let mut progress = Progress::load(&root)?;
+    let mut progress = Progress::load(&Progress::state_dir(&root))?;
     let cx = Context {
         root: &root,
         manifest: &manifest,

@@ -1,6 +1,8 @@
 //! The learner's progress: each exercise's state and how many hints were
 //! shown, in `target/exercises/progress.toml` (under target/, so it is never
-//! tracked and `cargo clean` starts over).
+//! tracked and `cargo clean` starts over), or in `progress.toml` of the
+//! folder `EXERCISES_STATE_DIR` names (the book's tests give each console
+//! block a fresh one, so what it shows does not depend on earlier runs).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,12 +47,22 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn path(root: &Path) -> PathBuf {
-        root.join("target").join("exercises").join("progress.toml")
+    /// The progress file in the state folder `dir` (see `state_dir`).
+    pub fn path(dir: &Path) -> PathBuf {
+        dir.join("progress.toml")
     }
 
-    pub fn load(root: &Path) -> Result<Progress, String> {
-        let path = Progress::path(root);
+    /// The folder of the progress file: `EXERCISES_STATE_DIR` when set
+    /// (and not empty), else `target/exercises/` under `root`.
+    pub fn state_dir(root: &Path) -> PathBuf {
+        match std::env::var_os("EXERCISES_STATE_DIR") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => root.join("target").join("exercises"),
+        }
+    }
+
+    pub fn load(dir: &Path) -> Result<Progress, String> {
+        let path = Progress::path(dir);
         let mut progress = match std::fs::read_to_string(&path) {
             Ok(text) => toml::from_str::<Progress>(&text).map_err(|e| {
                 format!(

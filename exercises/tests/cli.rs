@@ -86,6 +86,7 @@ impl FakeBook {
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("EXERCISES_ROOT")
+            .env_remove("EXERCISES_STATE_DIR")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -422,6 +423,40 @@ fn hint_gives_the_first_then_the_next_hint() {
         other.stdout.starts_with("Hint 1/1 for ex_greet"),
         "{other:?}"
     );
+}
+
+#[test]
+fn a_state_dir_keeps_the_progress_apart_from_target() {
+    let book = FakeBook::new("state-dir");
+    let state = book.path("state-a");
+    let hint = |state: &Path| {
+        let mut cmd = book.runner(&["hint", "ex_count"]);
+        cmd.env("EXERCISES_STATE_DIR", state);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(hint(&state).starts_with("Hint 1/2 for ex_count"));
+    assert!(hint(&state).starts_with("Hint 2/2 for ex_count"));
+    // The progress went to the folder named, not to target/.
+    assert!(state.join("progress.toml").is_file());
+    assert!(!book.path("target/exercises").exists());
+    // Another folder is a fresh start, and so is target/ without one.
+    assert!(hint(&book.path("state-b")).starts_with("Hint 1/2 for ex_count"));
+    let run = book.run(&["hint", "ex_count"]);
+    assert!(run.stdout.starts_with("Hint 1/2 for ex_count"), "{run:?}");
+    assert!(book.path("target/exercises/progress.toml").is_file());
+    // `run` records its verdict in the folder named, and `list` reads it
+    // from there; target/ does not see it.
+    let mut cmd = book.runner(&["run", "ex_count"]);
+    cmd.env("EXERCISES_STATE_DIR", &state);
+    assert_eq!(cmd.output().unwrap().status.code(), Some(1));
+    let mut cmd = book.runner(&["list"]);
+    cmd.env("EXERCISES_STATE_DIR", &state);
+    let list = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    assert_eq!(state_in_list(&list, "ex_count"), "failing");
+    let list = book.run(&["list"]).stdout;
+    assert_eq!(state_in_list(&list, "ex_count"), "not started");
 }
 
 #[test]

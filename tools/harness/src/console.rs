@@ -1,5 +1,13 @@
-//! `console` blocks: each `$ cargo run --example NAME [-- ARGS]` is run for
-//! real and its output compared with what the book shows.
+//! `console` blocks: each `$ cargo run --example NAME [-- ARGS]` and each
+//! `$ cargo exercises [ARGS]` (the learner's runner) is run for real and its
+//! output compared with what the book shows.
+//!
+//! An example is run from its built binary. The runner is run as shown, by
+//! cargo at the book's root, with a progress folder of its own for each
+//! block (`EXERCISES_STATE_DIR`): a block shows what a learner sees on a
+//! fresh clone, whatever the runs before it recorded. Runner commands that
+//! wait for the learner or change their files (`watch`, `reset`) cannot be
+//! run by a test; rules.rs keeps them out of console blocks.
 //!
 //! In the shown output, `[..]` stands for any text within a line and a line
 //! `...` for any number of lines: the parts that change from run to run
@@ -15,7 +23,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use snapbox::Data;
@@ -24,6 +33,10 @@ use snapbox::filter::NormalizeToExpected;
 
 /// How long one example may run before the check calls it hung.
 pub const RUN_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long building the runner may take (once per test process, before the
+/// first runner command, which then has RUN_LIMIT like an example).
+pub const BUILD_LIMIT: Duration = Duration::from_secs(600);
 
 /// A parsed `cargo run --example NAME -- ARGS` command.
 #[derive(Debug, PartialEq, Eq)]
@@ -63,11 +76,66 @@ pub fn parse_command(command: &str) -> Option<Run> {
     })
 }
 
+/// `cargo exercises [ARGS...]`: the runner's arguments, or None.
+pub fn parse_exercises(command: &str) -> Option<Vec<String>> {
+    let mut words = command.split_whitespace();
+    if words.next()? != "cargo" || words.next()? != "exercises" {
+        return None;
+    }
+    Some(words.map(str::to_owned).collect())
+}
+
+/// What a console command runs, when it is one the tests run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Runnable {
+    /// `cargo run --example NAME -- ARGS`: the built example.
+    Example(Run),
+    /// `cargo exercises ARGS`: the learner's runner.
+    Exercises(Vec<String>),
+}
+
+/// The command's run, or None for a command that is only shown.
+pub fn parse_runnable(command: &str) -> Option<Runnable> {
+    parse_command(command)
+        .map(Runnable::Example)
+        .or_else(|| parse_exercises(command).map(Runnable::Exercises))
+}
+
+/// Why the runner's command `args` cannot be run in a test, if it cannot:
+/// `watch` runs until Ctrl-C, and `reset` asks the learner (or, with
+/// `--yes`, overwrites a starter of the repository the tests run in).
+pub fn unrunnable_exercises(args: &[String]) -> Option<&'static str> {
+    // The command is the first word that is neither an option nor the
+    // folder after `--root`.
+    let mut words = args.iter().map(String::as_str);
+    let mut command = None;
+    while let Some(word) = words.next() {
+        match word {
+            "--root" => {
+                words.next();
+            }
+            _ if word.starts_with('-') => {}
+            _ => {
+                command = Some(word);
+                break;
+            }
+        }
+    }
+    match command {
+        Some("watch") => Some("`watch` runs until it is stopped"),
+        Some("reset") => Some(
+            "`reset` asks before it overwrites a starter, and with `--yes` \
+             would overwrite one in the repository under test",
+        ),
+        _ => None,
+    }
+}
+
 /// One command of a console block and the output shown under it.
 #[derive(Debug)]
 pub struct Step {
     pub command: String,
-    pub run: Run,
+    pub run: Runnable,
     pub expected: Vec<String>,
     pub exit_code: i32,
 }
@@ -76,7 +144,8 @@ pub struct Step {
 pub const EXIT_CODE: &str = "echo $?";
 
 /// The steps of a console block (commands other than `cargo run --example`
-/// are shown without output; rules.rs makes sure of that).
+/// and `cargo exercises` are shown without output; rules.rs makes sure of
+/// that).
 pub fn steps(block: &str) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     // Where the lines under a command go: a run's output, its exit code, or
@@ -92,7 +161,7 @@ pub fn steps(block: &str) -> Vec<Step> {
             into = Into::Nowhere;
             if command.trim() == EXIT_CODE && !steps.is_empty() {
                 into = Into::ExitCode;
-            } else if let Some(run) = parse_command(command) {
+            } else if let Some(run) = parse_runnable(command) {
                 into = Into::Output;
                 steps.push(Step {
                     command: command.to_owned(),
@@ -276,21 +345,41 @@ pub fn check(root: &Path, block: &str, place: &str) -> Result<(), String> {
     let steps = steps(block);
     if steps.is_empty() {
         return Err(format!(
-            "{place}: no `$ cargo run --example` command in this console block"
+            "{place}: no `$ cargo run --example` or `$ cargo exercises` \
+             command in this console block"
         ));
     }
     let overwrite =
         Action::with_env_var(DEFAULT_ACTION_ENV) == Some(Action::Overwrite);
     let mut failures = Vec::new();
     let mut rewrites = Vec::new();
+    // The runner's progress for this block's commands, fresh, and removed
+    // when the check ends.
+    let state = StateDir::new();
     for step in &steps {
-        let binary = example_binary(&step.run.example)
-            .map_err(|e| format!("{place}: `{}`: {e}", step.command))?;
-        let mut cmd = Command::new(&binary);
-        cmd.args(&step.run.args);
-        let outcome = run_bounded(cmd, RUN_LIMIT).map_err(|e| {
-            format!("{place}: cannot run {}: {e}", binary.display())
-        })?;
+        let cmd = match &step.run {
+            Runnable::Example(run) => {
+                let binary = example_binary(&run.example)
+                    .map_err(|e| format!("{place}: `{}`: {e}", step.command))?;
+                let mut cmd = Command::new(&binary);
+                cmd.args(&run.args);
+                cmd
+            }
+            Runnable::Exercises(args) => {
+                if let Some(why) = unrunnable_exercises(args) {
+                    return Err(format!(
+                        "{place}: `{}` cannot be run by a test: {why}",
+                        step.command
+                    ));
+                }
+                build_runner(root)
+                    .map_err(|e| format!("{place}: `{}`: {e}", step.command))?;
+                exercises_command(root, args, &state.0)
+            }
+        };
+        let program = format!("{:?}", cmd.get_program());
+        let outcome = run_bounded(cmd, RUN_LIMIT)
+            .map_err(|e| format!("{place}: cannot run {program}: {e}"))?;
         let lines: Vec<&str> = outcome.output.trim_end().lines().collect();
         let Some(code) = outcome.exit_code else {
             return Err(format!(
@@ -332,6 +421,93 @@ pub fn check(root: &Path, block: &str, place: &str) -> Result<(), String> {
         failures.join("\n"),
         new_block
     ))
+}
+
+/// The cargo that runs this test (cargo sets `CARGO` for the processes it
+/// starts), else the one on the PATH.
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// `cargo ARGS` at the book's root, as the reader runs it. `RUSTC` is not
+/// passed on: in the block tests' process it names the wrapper that
+/// compiles the book's snippets (tests/blocks/snippets.rs), not a compiler
+/// for the runner.
+fn cargo_at(root: &Path) -> Command {
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(root)
+        .env_remove("RUSTC")
+        .env("CARGO_TERM_COLOR", "never");
+    cmd
+}
+
+/// `cargo exercises ARGS` at the book's root (the alias in its
+/// `.cargo/config.toml`), on that book, with its progress in `state`.
+pub fn exercises_command(
+    root: &Path,
+    args: &[String],
+    state: &Path,
+) -> Command {
+    let mut cmd = cargo_at(root);
+    cmd.arg("exercises")
+        .args(args)
+        .env("EXERCISES_ROOT", root)
+        .env("EXERCISES_STATE_DIR", state);
+    cmd
+}
+
+/// Build the runner once per test process, with more time than a command
+/// gets, so that no block pays for the build within its RUN_LIMIT.
+fn build_runner(root: &Path) -> Result<(), String> {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let mut cmd = cargo_at(root);
+            cmd.args([
+                "build",
+                "--quiet",
+                "--locked",
+                "--package",
+                "exercises",
+            ]);
+            let outcome = run_bounded(cmd, BUILD_LIMIT)
+                .map_err(|e| format!("cannot start cargo: {e}"))?;
+            match outcome.exit_code {
+                Some(0) => Ok(()),
+                Some(code) => Err(format!(
+                    "`cargo build --package exercises` failed (exit code \
+                     {code}):\n{}",
+                    outcome.output
+                )),
+                None => Err(format!(
+                    "`cargo build --package exercises` took longer than \
+                     {BUILD_LIMIT:?}"
+                )),
+            }
+        })
+        .clone()
+}
+
+/// A folder name for one block's runner progress, unique in this process
+/// and the processes running beside it; the folder is removed on drop (the
+/// runner creates it when it first saves).
+struct StateDir(PathBuf);
+
+impl StateDir {
+    fn new() -> StateDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir()
+            .join(format!("book-exercises-state-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        StateDir(dir)
+    }
+}
+
+impl Drop for StateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The output and exit code a rewritten step shows.
@@ -388,7 +564,7 @@ pub fn rewritten(block: &str, rewrites: &[Option<Shown>]) -> String {
                 flush(&mut out, &mut held, step, echo);
                 in_output = false;
             }
-            if !echo && parse_command(command).is_some() {
+            if !echo && parse_runnable(command).is_some() {
                 step = Some(next_step);
                 next_step += 1;
                 in_output = true;
@@ -524,6 +700,79 @@ mod tests {
     }
 
     #[test]
+    fn parses_runner_commands() {
+        let words =
+            |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_exercises("cargo exercises"), Some(vec![]));
+        assert_eq!(
+            parse_exercises("cargo exercises hint ex_threads_squares"),
+            Some(words(&["hint", "ex_threads_squares"]))
+        );
+        assert_eq!(
+            parse_exercises("cargo  exercises   list --root ../book"),
+            Some(words(&["list", "--root", "../book"]))
+        );
+        assert_eq!(parse_exercises("cargo exercise list"), None);
+        assert_eq!(parse_exercises("cargo run --example a"), None);
+        assert_eq!(parse_exercises("exercises list"), None);
+        assert_eq!(
+            parse_runnable("cargo exercises list"),
+            Some(Runnable::Exercises(words(&["list"])))
+        );
+        assert_eq!(
+            parse_runnable("cargo run --example a -- 1"),
+            Some(Runnable::Example(Run {
+                example: "a".into(),
+                args: words(&["1"])
+            }))
+        );
+        assert_eq!(parse_runnable("cargo xtask test"), None);
+        // What a test cannot run, whatever comes before the command.
+        for args in [
+            &["watch"][..],
+            &["watch", "ex_a"],
+            &["--root", "x", "watch"],
+            &["reset", "ex_a"],
+            &["reset", "ex_a", "--yes"],
+        ] {
+            assert!(unrunnable_exercises(&words(args)).is_some(), "{args:?}");
+        }
+        for args in [&[][..], &["list"], &["hint", "ex_a"], &["run", "ex_a"]] {
+            assert_eq!(unrunnable_exercises(&words(args)), None, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_runner_runs_at_the_root_with_its_own_progress() {
+        let root = Path::new("/book");
+        let state = Path::new("/tmp/state-1");
+        let cmd =
+            exercises_command(root, &["hint".into(), "ex_a".into()], state);
+        let args: Vec<_> = cmd.get_args().collect();
+        assert_eq!(args, ["exercises", "hint", "ex_a"]);
+        assert_eq!(cmd.get_current_dir(), Some(root));
+        let envs: Vec<_> = cmd.get_envs().collect();
+        assert!(
+            envs.contains(&(
+                "EXERCISES_STATE_DIR".as_ref(),
+                Some(state.as_ref())
+            ))
+        );
+        assert!(
+            envs.contains(&("EXERCISES_ROOT".as_ref(), Some(root.as_ref())))
+        );
+        // The snippets' compiler wrapper is not the runner's compiler.
+        assert!(envs.contains(&("RUSTC".as_ref(), None)));
+        // Each block gets a folder of its own, gone when the check ends.
+        let (a, b) = (StateDir::new(), StateDir::new());
+        assert_ne!(a.0, b.0);
+        std::fs::create_dir_all(&a.0).unwrap();
+        let dir = a.0.clone();
+        drop(a);
+        assert!(!dir.exists());
+    }
+
+    #[test]
     fn wildcards() {
         assert!(line_matches("total: [..]", "total: 47"));
         assert!(line_matches(
@@ -610,6 +859,15 @@ mod tests {
         assert_eq!(new, "$ cargo run --example a\nbad\n$ echo $?\n1\n");
         // Nothing to rewrite: the block as it was.
         assert_eq!(rewritten(block, &[None, None, None]), block);
+        // The runner's output is rewritten as an example's is.
+        let new = rewritten(
+            "$ cargo exercises hint ex_a\nHint 1/3 for ex_a: old\n",
+            &[shown(&["Hint 1/2 for ex_a: new"], 0)],
+        );
+        assert_eq!(
+            new,
+            "$ cargo exercises hint ex_a\nHint 1/2 for ex_a: new\n"
+        );
     }
 
     #[test]
@@ -649,13 +907,21 @@ mod tests {
     fn steps_and_exit_codes() {
         let s = steps(
             "$ cargo run --example a -- --threads 0\nerror: bad\n\
-             $ echo $?\n2\n\n$ cargo run --example a\nok\n",
+             $ echo $?\n2\n\n$ cargo run --example a\nok\n\
+             $ ls\n$ cargo exercises solution ex_a\nerror: not yet\n\
+             $ echo $?\n1\n",
         );
-        assert_eq!(s.len(), 2);
+        assert_eq!(s.len(), 3);
         assert_eq!(s[0].exit_code, 2);
         assert_eq!(s[0].expected, ["error: bad"]);
         assert_eq!(s[1].exit_code, 0);
         assert_eq!(s[1].expected, ["ok"]);
+        assert_eq!(
+            s[2].run,
+            Runnable::Exercises(vec!["solution".into(), "ex_a".into()])
+        );
+        assert_eq!(s[2].expected, ["error: not yet"]);
+        assert_eq!(s[2].exit_code, 1);
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub enum Check {
     ShouldPanic,
     /// Must fail to compile with this error code (`E0499`) or deny lint.
     CompileFail(String),
-    /// Its `cargo run --example` commands are run and their output compared.
+    /// Its `cargo run --example` and `cargo exercises` commands are run and
+    /// their output compared.
     Console,
     /// Shown as it is: no code and no output to check.
     Listing,
@@ -284,13 +285,25 @@ fn console_check(block: &Block) -> Result<Check, String> {
             &block.words[1..]
         ));
     }
-    let mut runs_example = false;
+    let mut runs = false;
     let mut current: Option<&str> = None;
     for line in block.code.lines() {
         if let Some(command) = line.strip_prefix("$ ") {
             current = Some(command);
-            if crate::console::parse_command(command).is_some() {
-                runs_example = true;
+            match crate::console::parse_runnable(command) {
+                Some(crate::console::Runnable::Exercises(args)) => {
+                    if let Some(why) =
+                        crate::console::unrunnable_exercises(&args)
+                    {
+                        return Err(format!(
+                            "{place}: `{command}` cannot be run by a test ({why}); \
+                             show it in a ```sh block instead"
+                        ));
+                    }
+                    runs = true;
+                }
+                Some(crate::console::Runnable::Example(_)) => runs = true,
+                None => {}
             }
         } else if !line.trim().is_empty() {
             match current {
@@ -300,23 +313,20 @@ fn console_check(block: &Block) -> Result<Check, String> {
                     ));
                 }
                 Some(c)
-                    if crate::console::parse_command(c).is_none()
+                    if crate::console::parse_runnable(c).is_none()
                         && c.trim() != crate::console::EXIT_CODE =>
                 {
                     return Err(format!(
                         "{place}: output shown for `{c}` is never compared with a real run; \
-                         only `cargo run --example NAME [-- ARGS]` output is checked"
+                         only the output of `cargo run --example NAME [-- ARGS]` and \
+                         `cargo exercises [ARGS]` is checked"
                     ));
                 }
                 Some(_) => {}
             }
         }
     }
-    Ok(if runs_example {
-        Check::Console
-    } else {
-        Check::Listing
-    })
+    Ok(if runs { Check::Console } else { Check::Listing })
 }
 
 /// Every block of the book, or the problems found: unreadable files,
@@ -390,6 +400,15 @@ mod tests {
             check("console", None, "$ cargo xtask serve\n"),
             Ok(Check::Listing)
         );
+        assert_eq!(
+            check("console", None, "$ cargo exercises hint ex_a\nHint 1/2\n"),
+            Ok(Check::Console)
+        );
+        // Run too, and compared with nothing: it must print nothing.
+        assert_eq!(
+            check("console", None, "$ cargo exercises list\n"),
+            Ok(Check::Console)
+        );
     }
 
     #[test]
@@ -411,6 +430,22 @@ mod tests {
         assert!(e.contains("no language"), "{e}");
         let e = check("console", None, "$ cargo test\nok\n").unwrap_err();
         assert!(e.contains("never compared"), "{e}");
+        for command in [
+            "cargo exercises watch",
+            "cargo exercises watch ex_a",
+            "cargo exercises reset ex_a",
+            "cargo exercises reset ex_a --yes",
+        ] {
+            let e =
+                check("console", None, &format!("$ {command}\n")).unwrap_err();
+            assert!(
+                e.starts_with(&format!(
+                    "src/x.md:3: `{command}` cannot be run by a test"
+                )),
+                "{e}"
+            );
+            assert!(e.contains("```sh block"), "{e}");
+        }
         let wide = format!("let x = {};\n", "1".repeat(80));
         let e = check("rust", None, &wide).unwrap_err();
         assert!(e.contains("wider than 80 columns"), "{e}");
