@@ -23,7 +23,4 @@ fn describe(
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (What locks cost, 2)");
-    lockbook::exercise::verdict(lockbook::costs::check_short_section(describe));
-}
+lockbook::exercise_main!(lockbook::costs::check_short_section(describe));

@@ -20,7 +20,4 @@ fn describe(
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 2 of \"What locks cost\"");
-    lockbook::exercise::verdict(lockbook::costs::check_short_section(describe));
-}
+lockbook::exercise_main!(lockbook::costs::check_short_section(describe));

@@ -22,9 +22,4 @@ fn have_a_meal(left: &Fork, right: &Fork) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Deadlocks between locks, 2)");
-    lockbook::exercise::verdict(lockbook::deadlocks::check_philosophers(
-        have_a_meal,
-    ));
-}
+lockbook::exercise_main!(lockbook::deadlocks::check_philosophers(have_a_meal));

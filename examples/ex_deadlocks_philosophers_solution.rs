@@ -18,11 +18,4 @@ fn have_a_meal(left: &Fork, right: &Fork) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Deadlocks between locks\"",
-    );
-    lockbook::exercise::verdict(lockbook::deadlocks::check_philosophers(
-        have_a_meal,
-    ));
-}
+lockbook::exercise_main!(lockbook::deadlocks::check_philosophers(have_a_meal));

@@ -22,7 +22,4 @@ fn transfer(from: &Account, to: &Account, amount: i64) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Deadlocks between locks, 1)");
-    lockbook::exercise::verdict(lockbook::deadlocks::check_transfer(transfer));
-}
+lockbook::exercise_main!(lockbook::deadlocks::check_transfer(transfer));

@@ -23,9 +23,4 @@ fn transfer(from: &Account, to: &Account, amount: i64) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Deadlocks between locks\"",
-    );
-    lockbook::exercise::verdict(lockbook::deadlocks::check_transfer(transfer));
-}
+lockbook::exercise_main!(lockbook::deadlocks::check_transfer(transfer));

@@ -16,7 +16,4 @@ fn read_scores(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Acquire and release, 2)");
-    lockbook::exercise::verdict(lockbook::guards::check_poison(read_scores));
-}
+lockbook::exercise_main!(lockbook::guards::check_poison(read_scores));

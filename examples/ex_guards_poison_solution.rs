@@ -22,9 +22,4 @@ fn read_scores(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Acquire and release\"",
-    );
-    lockbook::exercise::verdict(lockbook::guards::check_poison(read_scores));
-}
+lockbook::exercise_main!(lockbook::guards::check_poison(read_scores));

@@ -23,7 +23,4 @@ fn update_total(total: &Total, amount: i64) -> Result<i64, String> {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Acquire and release, 1)");
-    lockbook::exercise::verdict(lockbook::guards::check_release(update_total));
-}
+lockbook::exercise_main!(lockbook::guards::check_release(update_total));

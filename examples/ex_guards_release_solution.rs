@@ -22,9 +22,4 @@ fn update_total(total: &Total, amount: i64) -> Result<i64, String> {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Acquire and release\"",
-    );
-    lockbook::exercise::verdict(lockbook::guards::check_release(update_total));
-}
+lockbook::exercise_main!(lockbook::guards::check_release(update_total));

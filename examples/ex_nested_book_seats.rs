@@ -32,7 +32,4 @@ fn book(seats: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Locking across functions, 2)");
-    lockbook::exercise::verdict(lockbook::nested::check_book(book));
-}
+lockbook::exercise_main!(lockbook::nested::check_book(book));

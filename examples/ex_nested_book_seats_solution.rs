@@ -24,9 +24,4 @@ fn book(seats: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Locking across functions\"",
-    );
-    lockbook::exercise::verdict(lockbook::nested::check_book(book));
-}
+lockbook::exercise_main!(lockbook::nested::check_book(book));

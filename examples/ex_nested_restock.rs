@@ -27,7 +27,4 @@ fn restock(store: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Locking across functions, 1)");
-    lockbook::exercise::verdict(lockbook::nested::check_restock(restock));
-}
+lockbook::exercise_main!(lockbook::nested::check_restock(restock));

@@ -23,9 +23,4 @@ fn restock(store: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Locking across functions\"",
-    );
-    lockbook::exercise::verdict(lockbook::nested::check_restock(restock));
-}
+lockbook::exercise_main!(lockbook::nested::check_restock(restock));

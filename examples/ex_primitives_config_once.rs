@@ -24,7 +24,4 @@ fn config() -> &'static Config {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Choosing the right primitive, 2)");
-    lockbook::exercise::verdict(lockbook::primitives::check_config(config));
-}
+lockbook::exercise_main!(lockbook::primitives::check_config(config));

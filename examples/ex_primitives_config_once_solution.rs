@@ -14,9 +14,4 @@ fn config() -> &'static Config {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Choosing the right primitive\"",
-    );
-    lockbook::exercise::verdict(lockbook::primitives::check_config(config));
-}
+lockbook::exercise_main!(lockbook::primitives::check_config(config));

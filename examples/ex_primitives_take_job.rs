@@ -19,7 +19,4 @@ fn take(jobs: &Jobs) -> u32 {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Choosing the right primitive, 1)");
-    lockbook::exercise::verdict(lockbook::primitives::check_take_job(take));
-}
+lockbook::exercise_main!(lockbook::primitives::check_take_job(take));

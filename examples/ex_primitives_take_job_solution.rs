@@ -14,9 +14,4 @@ fn take(jobs: &Jobs) -> u32 {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Choosing the right primitive\"",
-    );
-    lockbook::exercise::verdict(lockbook::primitives::check_take_job(take));
-}
+lockbook::exercise_main!(lockbook::primitives::check_take_job(take));

@@ -19,7 +19,4 @@ fn buy_ticket(tickets_left: &Tickets) -> bool {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Race conditions, 2)");
-    lockbook::exercise::verdict(lockbook::races::check_tickets(buy_ticket));
-}
+lockbook::exercise_main!(lockbook::races::check_tickets(buy_ticket));

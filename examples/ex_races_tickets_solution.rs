@@ -15,7 +15,4 @@ fn buy_ticket(tickets_left: &Tickets) -> bool {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 2 of \"Race conditions\"");
-    lockbook::exercise::verdict(lockbook::races::check_tickets(buy_ticket));
-}
+lockbook::exercise_main!(lockbook::races::check_tickets(buy_ticket));

@@ -16,7 +16,4 @@ fn record_visit(visits: &Visits) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Race conditions, 1)");
-    lockbook::exercise::verdict(lockbook::races::check_visits(record_visit));
-}
+lockbook::exercise_main!(lockbook::races::check_visits(record_visit));

@@ -11,7 +11,4 @@ fn record_visit(visits: &Visits) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 1 of \"Race conditions\"");
-    lockbook::exercise::verdict(lockbook::races::check_visits(record_visit));
-}
+lockbook::exercise_main!(lockbook::races::check_visits(record_visit));

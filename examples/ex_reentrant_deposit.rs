@@ -19,7 +19,4 @@ fn deposit(account: &Account, amount: i64) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Re-entrant locks, 1)");
-    lockbook::exercise::verdict(lockbook::reentrant::check_deposit(deposit));
-}
+lockbook::exercise_main!(lockbook::reentrant::check_deposit(deposit));

@@ -17,7 +17,4 @@ fn deposit(account: &Account, amount: i64) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 1 of \"Re-entrant locks\"");
-    lockbook::exercise::verdict(lockbook::reentrant::check_deposit(deposit));
-}
+lockbook::exercise_main!(lockbook::reentrant::check_deposit(deposit));

@@ -22,9 +22,4 @@ fn team_cost(org: &Mutex<Org>, who: &str) -> u64 {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Re-entrant locks, 2)");
-    lockbook::exercise::verdict(lockbook::reentrant::check_team_cost(
-        team_cost,
-    ));
-}
+lockbook::exercise_main!(lockbook::reentrant::check_team_cost(team_cost));

@@ -18,9 +18,4 @@ fn cost_below(chart: &Org, who: &str) -> u64 {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 2 of \"Re-entrant locks\"");
-    lockbook::exercise::verdict(lockbook::reentrant::check_team_cost(
-        team_cost,
-    ));
-}
+lockbook::exercise_main!(lockbook::reentrant::check_team_cost(team_cost));

@@ -18,7 +18,4 @@ fn worker(queue: &Queue, process: &dyn Fn(u32)) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Scoped guards, 2)");
-    lockbook::exercise::verdict(lockbook::scopes::check_job_queue(worker));
-}
+lockbook::exercise_main!(lockbook::scopes::check_job_queue(worker));

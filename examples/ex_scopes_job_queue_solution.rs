@@ -14,7 +14,4 @@ fn worker(queue: &Queue, process: &dyn Fn(u32)) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 2 of \"Scoped guards\"");
-    lockbook::exercise::verdict(lockbook::scopes::check_job_queue(worker));
-}
+lockbook::exercise_main!(lockbook::scopes::check_job_queue(worker));

@@ -18,9 +18,4 @@ fn update_total(total: &Total, amount: u64, report: &dyn Fn(u64)) {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Scoped guards, 1)");
-    lockbook::exercise::verdict(lockbook::scopes::check_report_total(
-        update_total,
-    ));
-}
+lockbook::exercise_main!(lockbook::scopes::check_report_total(update_total));

@@ -15,9 +15,4 @@ fn update_total(total: &Total, amount: u64, report: &dyn Fn(u64)) {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 1 of \"Scoped guards\"");
-    lockbook::exercise::verdict(lockbook::scopes::check_report_total(
-        update_total,
-    ));
-}
+lockbook::exercise_main!(lockbook::scopes::check_report_total(update_total));

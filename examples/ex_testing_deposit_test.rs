@@ -53,10 +53,7 @@ fn search(
     })
 }
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Testing concurrent code, 2)");
-    lockbook::exercise::verdict(lockbook::testing::check_deposit_test(
-        |counter| search(counter, racy_deposit),
-        |counter| search(counter, correct_deposit),
-    ));
-}
+lockbook::exercise_main!(lockbook::testing::check_deposit_test(
+    |counter| search(counter, racy_deposit),
+    |counter| search(counter, correct_deposit)
+));

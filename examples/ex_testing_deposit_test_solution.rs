@@ -52,12 +52,7 @@ fn search(
     })
 }
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Testing concurrent code\"",
-    );
-    lockbook::exercise::verdict(lockbook::testing::check_deposit_test(
-        |counter| search(counter, racy_deposit),
-        |counter| search(counter, correct_deposit),
-    ));
-}
+lockbook::exercise_main!(lockbook::testing::check_deposit_test(
+    |counter| search(counter, racy_deposit),
+    |counter| search(counter, correct_deposit)
+));

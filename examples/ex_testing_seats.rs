@@ -57,10 +57,7 @@ fn search(counter: &'static AtomicUsize, seats: i64) -> usize {
     })
 }
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Testing concurrent code, 1)");
-    lockbook::exercise::verdict(lockbook::testing::check_seats(
-        |counter| search(counter, 1),
-        |counter| search(counter, 2),
-    ));
-}
+lockbook::exercise_main!(lockbook::testing::check_seats(
+    |counter| search(counter, 1),
+    |counter| search(counter, 2)
+));

@@ -56,12 +56,7 @@ fn search(counter: &'static AtomicUsize, seats: i64) -> usize {
     })
 }
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Testing concurrent code\"",
-    );
-    lockbook::exercise::verdict(lockbook::testing::check_seats(
-        |counter| search(counter, 1),
-        |counter| search(counter, 2),
-    ));
-}
+lockbook::exercise_main!(lockbook::testing::check_seats(
+    |counter| search(counter, 1),
+    |counter| search(counter, 2)
+));

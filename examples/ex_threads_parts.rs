@@ -28,7 +28,4 @@ fn sum_in_parts(
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Threads and shared state, 2)");
-    lockbook::exercise::verdict(lockbook::threads::check_parts(sum_in_parts));
-}
+lockbook::exercise_main!(lockbook::threads::check_parts(sum_in_parts));

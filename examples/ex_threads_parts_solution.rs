@@ -22,9 +22,4 @@ fn sum_in_parts(
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 2 of \"Threads and shared state\"",
-    );
-    lockbook::exercise::verdict(lockbook::threads::check_parts(sum_in_parts));
-}
+lockbook::exercise_main!(lockbook::threads::check_parts(sum_in_parts));

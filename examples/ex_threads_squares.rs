@@ -25,7 +25,4 @@ fn squares(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (Threads and shared state, 1)");
-    lockbook::exercise::verdict(lockbook::threads::check_squares(squares));
-}
+lockbook::exercise_main!(lockbook::threads::check_squares(squares));

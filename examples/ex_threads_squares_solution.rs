@@ -15,9 +15,4 @@ fn squares(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options(
-        "Solution to exercise 1 of \"Threads and shared state\"",
-    );
-    lockbook::exercise::verdict(lockbook::threads::check_squares(squares));
-}
+lockbook::exercise_main!(lockbook::threads::check_squares(squares));

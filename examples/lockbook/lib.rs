@@ -226,6 +226,20 @@ pub mod exercise {
     /// A check's verdict: what passed, or the failure.
     pub type Verdict = Result<String, Failure>;
 
+    /// What `--help` says of exercise program `name` (a starter, or its
+    /// solution if the name ends in `_solution`).
+    pub fn about(name: &str) -> String {
+        match name.strip_suffix("_solution") {
+            Some(exercise) => {
+                format!("The solution of exercise {exercise}: it prints PASS.")
+            }
+            None => format!(
+                "Exercise {name}: change the function marked for you until \
+                 this prints PASS (or run `cargo exercises watch`)."
+            ),
+        }
+    }
+
     /// Print the verdict and end the program with its exit code.
     pub fn verdict(result: Verdict) -> ! {
         match result {
@@ -240,6 +254,26 @@ pub mod exercise {
             }
         }
     }
+}
+
+/// The `main` of an exercise program, starter or solution alike: refuse
+/// arguments (answer `--help`), run the check given, print its verdict and
+/// exit with its code. So a starter and its solution share everything but
+/// the function the learner writes:
+///
+/// ```ignore
+/// lockbook::exercise_main!(lockbook::races::check_tickets(buy_ticket));
+/// ```
+#[macro_export]
+macro_rules! exercise_main {
+    ($check:expr) => {
+        fn main() {
+            $crate::cli::no_options(&$crate::exercise::about(env!(
+                "CARGO_BIN_NAME"
+            )));
+            $crate::exercise::verdict($check);
+        }
+    };
 }
 
 pub mod watchdog {

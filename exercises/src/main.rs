@@ -6,7 +6,6 @@
 //! keeps the progress in `target/exercises/progress.toml` (or in the folder
 //! `EXERCISES_STATE_DIR` names).
 
-mod manifest;
 mod progress;
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -15,7 +14,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use manifest::{Exercise, Manifest};
+use exercises::manifest::{self, Exercise, Manifest};
 use progress::{Progress, State};
 
 const USAGE: &str = "\

@@ -1,36 +1,75 @@
-//! `exercises.toml`: what the runner knows about each exercise. The schema
-//! is shared with the book's generated instructors page; the runner reads
-//! only the fields it uses and ignores the others.
+//! `exercises.toml`, the manifest of the book's exercises, and its one
+//! schema: the runner reads it, and the book's tests render the
+//! instructors page's sheets and plan and each chapter's exercises section
+//! from it (`tests/book/manifest.rs`, through this crate's library).
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
-    #[serde(default)]
+    /// The chapters that have exercises, in book order.
     pub chapter: Vec<Chapter>,
-    #[serde(default)]
+    /// The exercises, in book order.
     pub exercise: Vec<Exercise>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Chapter {
+    /// The chapter's file, from the repository root (`src/NAME.md`). Its
+    /// minutes are written once, in its `**Time:**` line.
     pub file: String,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Exercise {
+    /// The starter is `examples/NAME.rs`, the solution
+    /// `examples/NAME_solution.rs`.
     pub name: String,
+    /// The chapter's file, as in `[[chapter]]`.
     pub chapter: String,
     pub title: String,
+    /// The task in one line, for the assignment sheets.
+    pub task: String,
+    /// From a nudge to the idea, never the answer.
     pub hints: Vec<String>,
+    /// The line the solution prints, `[..]` where it varies.
     pub pass: String,
+    pub minutes: u32,
+    /// Features of the learner's package the exercise needs.
     #[serde(default)]
     pub features: Vec<String>,
+    /// The chapter's text before the starter's code (markdown).
+    pub text: String,
+    /// Between the code and the starter's output (markdown), if anything.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// What the starter prints (`[..]` and `...` where runs differ); it
+    /// exits with code 1.
+    pub fail: String,
+    /// After the starter's output (markdown), if anything.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 impl Exercise {
+    /// The one command that checks the exercise, from the repository root.
+    pub fn command(&self) -> String {
+        if self.features.is_empty() {
+            format!("cargo run --example {}", self.name)
+        } else {
+            format!(
+                "cargo run --features {} --example {}",
+                self.features.join(","),
+                self.name
+            )
+        }
+    }
+
     pub fn starter(&self) -> String {
         format!("examples/{}.rs", self.name)
     }

@@ -20,7 +20,6 @@ use std::fs;
 use std::time::Duration;
 
 use book_harness::console::{line_matches, run_example};
-use serde::Deserialize;
 use snapbox::{Data, assert_data_eq};
 
 pub const MANIFEST: &str = "exercises.toml";
@@ -35,56 +34,10 @@ const GENERATED: &str = "<!-- Generated from exercises.toml by \
     tests/book/manifest.rs: edit the manifest, then run `SNAPSHOTS=overwrite \
     cargo test -p book-tests --test book manifest`. -->\n";
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    pub chapter: Vec<Chapter>,
-    pub exercise: Vec<Exercise>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Chapter {
-    /// The chapter's file, from the repository root (`src/NAME.md`).
-    pub file: String,
-    /// The whole chapter, as its `**Time:**` line says.
-    pub minutes: u32,
-    /// The `M for the exercises` of the same line.
-    pub exercise_minutes: u32,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Exercise {
-    pub name: String,
-    pub chapter: String,
-    pub title: String,
-    pub task: String,
-    pub hints: Vec<String>,
-    pub pass: String,
-    pub minutes: u32,
-    #[serde(default)]
-    pub features: Vec<String>,
-}
-
-impl Exercise {
-    /// The one command that checks the exercise, from the repository root.
-    pub fn command(&self) -> String {
-        if self.features.is_empty() {
-            format!("cargo run --example {}", self.name)
-        } else {
-            format!(
-                "cargo run --features {} --example {}",
-                self.features.join(","),
-                self.name
-            )
-        }
-    }
-}
+pub use exercises::manifest::{Exercise, Manifest};
 
 pub fn manifest() -> Manifest {
-    toml::from_str(&read(MANIFEST))
-        .unwrap_or_else(|e| panic!("{MANIFEST}: {e}"))
+    Manifest::load(root()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// `text` as inline code: with double backticks where it holds one.
@@ -119,7 +72,7 @@ pub fn render_sheets(manifest: &Manifest) -> String {
             out,
             "\n### {title}\n\nChapter: [{title}]({link}). Exercises: about {} \
              minutes.\n",
-            chapter.exercise_minutes
+            chapter_exercise_minutes(link)
         )
         .unwrap();
         let exercises = manifest
@@ -156,17 +109,8 @@ pub fn render_plan(manifest: &Manifest) -> String {
     let mut totals = [0; 2];
     for chapter in summary_chapters() {
         let file = format!("src/{}", chapter.file);
-        let entry = manifest
-            .chapter
-            .iter()
-            .find(|c| c.file == file)
-            .unwrap_or_else(|| {
-                panic!(
-                    "{MANIFEST}: no [[chapter]] for {file}, a chapter of \
-                     Part {}; the course plan needs its minutes",
-                    chapter.part
-                )
-            });
+        let minutes = chapter_minutes(&chapter.file);
+        let exercise_minutes = chapter_exercise_minutes(&chapter.file);
         let exercises: Vec<String> = manifest
             .exercise
             .iter()
@@ -178,12 +122,12 @@ pub fn render_plan(manifest: &Manifest) -> String {
             "| [{}]({}) | {} | {}: {} |",
             chapter.title,
             chapter.file,
-            entry.minutes,
-            entry.exercise_minutes,
+            minutes,
+            exercise_minutes,
             exercises.join(", ")
         )
         .unwrap();
-        totals[usize::from(chapter.part) - 1] += entry.minutes;
+        totals[usize::from(chapter.part) - 1] += minutes;
     }
     let [one, two] = totals;
     writeln!(
@@ -195,6 +139,73 @@ pub fn render_plan(manifest: &Manifest) -> String {
     .unwrap();
     out
 }
+
+/// The generated exercises section of `chapter` (`src/NAME.md`), and the
+/// line of the chapter that includes it (mdBook's path is relative to the
+/// chapter; the section's own includes are relative to itself).
+pub fn exercises_section(chapter: &str) -> (String, String) {
+    let stem = chapter
+        .strip_prefix("src/")
+        .and_then(|c| c.strip_suffix(".md"))
+        .unwrap_or_else(|| {
+            panic!("{MANIFEST}: chapter {chapter} is not src/NAME.md")
+        });
+    (
+        format!("src/generated/exercises-{stem}.md"),
+        format!("{{{{#include generated/exercises-{stem}.md}}}}"),
+    )
+}
+
+/// The text of `chapter` as mdBook renders it: with its generated
+/// exercises section in place of the line that includes it.
+pub fn chapter_with_exercises(chapter: &str) -> String {
+    let (file, include) = exercises_section(chapter);
+    let text = read(chapter);
+    if text.lines().any(|l| l.trim() == include) {
+        text.replace(&include, &read(&file))
+    } else {
+        text
+    }
+}
+
+/// A chapter's exercises, one `### N. Title` section each: the text, the
+/// starter's code (its `exercise` anchor), notes, the command with what
+/// the starter prints and its exit code 1, and what comes after.
+pub fn render_exercises(manifest: &Manifest, chapter: &str) -> String {
+    let mut out = String::from(GENERATED);
+    let exercises = manifest.exercise.iter().filter(|e| e.chapter == chapter);
+    for (n, e) in exercises.enumerate() {
+        write!(
+            out,
+            "\n### {}. {}\n\n{}\n\n{NO_RUN}\n```rust,noplayground,no_run\n\
+             {{{{#rustdoc_include ../../examples/{}.rs:exercise}}}}\n```\n",
+            n + 1,
+            e.title,
+            e.text.trim(),
+            e.name
+        )
+        .unwrap();
+        if let Some(notes) = &e.notes {
+            write!(out, "\n{}\n", notes.trim()).unwrap();
+        }
+        write!(
+            out,
+            "\n```console\n$ {}\n{}\n$ echo $?\n1\n```\n",
+            e.command(),
+            e.fail.trim_end()
+        )
+        .unwrap();
+        if let Some(after) = &e.after {
+            write!(out, "\n{}\n", after.trim()).unwrap();
+        }
+    }
+    out
+}
+
+/// Why the starter's code is not run where the book shows it.
+const NO_RUN: &str = "<!-- no_run: the starter fails its own check until \
+    the exercise is done; tests/book/example_runs.rs runs it and its \
+    solution -->";
 
 /// The exercise starters: examples/ex_*.rs that are not solutions.
 fn exercise_starters() -> BTreeSet<String> {
@@ -245,6 +256,46 @@ fn the_committed_pages_are_rendered_from_the_manifest() {
     }
 }
 
+/// Each chapter's exercises section is the manifest's, rendered, and the
+/// chapter includes it once, under `## Exercises`.
+#[test]
+fn the_chapters_exercises_are_rendered_from_the_manifest() {
+    let manifest = manifest();
+    for chapter in &manifest.chapter {
+        let (file, include) = exercises_section(&chapter.file);
+        let fresh = render_exercises(&manifest, &chapter.file);
+        assert_data_eq!(
+            fresh,
+            Data::read_from(&root().join(&file), None).raw()
+        );
+        let text = read(&chapter.file);
+        let at: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == include)
+            .map(|(i, _)| i)
+            .collect();
+        let heading = text.lines().position(|l| l == "## Exercises");
+        assert!(
+            at.len() == 1 && heading.is_some_and(|h| h < at[0]),
+            "{}: `{include}` once, in its `## Exercises` section",
+            chapter.file
+        );
+        let own = text[..]
+            .lines()
+            .skip(heading.unwrap_or(0))
+            .take_while(|l| !l.starts_with("## ") || *l == "## Exercises")
+            .filter(|l| l.starts_with("### "))
+            .count();
+        assert_eq!(
+            own, 0,
+            "{}: an exercise section written in the chapter; add it to \
+             {MANIFEST} instead",
+            chapter.file
+        );
+    }
+}
+
 #[test]
 fn every_starter_is_in_the_manifest_once_with_its_solution() {
     let manifest = manifest();
@@ -278,7 +329,7 @@ fn chapters_and_minutes_are_the_books() {
     let with_exercises: Vec<&String> = order
         .iter()
         .filter(|file| {
-            commands(&read(file.as_str()))
+            commands(&chapter_with_exercises(file))
                 .iter()
                 .any(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
         })
@@ -292,13 +343,6 @@ fn chapters_and_minutes_are_the_books() {
     );
     for chapter in &manifest.chapter {
         let file = chapter.file.strip_prefix("src/").unwrap();
-        assert_eq!(
-            (chapter.minutes, chapter.exercise_minutes),
-            (chapter_minutes(file), chapter_exercise_minutes(file)),
-            "{MANIFEST}: (minutes, exercise_minutes) of {} differ from its \
-             `**Time:**` line",
-            chapter.file
-        );
         let exercises: Vec<&Exercise> = manifest
             .exercise
             .iter()
@@ -307,15 +351,16 @@ fn chapters_and_minutes_are_the_books() {
         assert!(!exercises.is_empty(), "{}: no exercise", chapter.file);
         assert_eq!(
             exercises.iter().map(|e| e.minutes).sum::<u32>(),
-            chapter.exercise_minutes,
-            "{MANIFEST}: the minutes of {}'s exercises must add up to its \
-             exercise_minutes",
+            chapter_exercise_minutes(file),
+            "{MANIFEST}: the minutes of {}'s exercises must add up to the \
+             exercise minutes of its `**Time:**` line",
             chapter.file
         );
-        let in_text: BTreeSet<String> = commands(&read(&chapter.file))
-            .into_iter()
-            .filter(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
-            .collect();
+        let in_text: BTreeSet<String> =
+            commands(&chapter_with_exercises(&chapter.file))
+                .into_iter()
+                .filter(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
+                .collect();
         let in_manifest: BTreeSet<String> =
             exercises.iter().map(|e| e.name.clone()).collect();
         assert_eq!(
@@ -415,8 +460,6 @@ fn the_renderer_writes_what_the_page_shows() {
         r#"
         [[chapter]]
         file = "src/testing.md"
-        minutes = 60
-        exercise_minutes = 25
         [[exercise]]
         name = "ex_testing_seats"
         chapter = "src/testing.md"
@@ -426,6 +469,8 @@ fn the_renderer_writes_what_the_page_shows() {
         pass = "PASS: `x` ok"
         minutes = 25
         features = ["shuttle"]
+        text = "Sell the last seat once."
+        fail = "FAIL: sold twice"
         "#,
     )
     .unwrap();
