@@ -7,8 +7,7 @@
 //!
 //! until it says PASS. Keep the signatures.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use lockbook::costs::Shards;
 
 // ANCHOR: exercise
 /// Which of the `shards` maps holds `key`: always the same one for the
@@ -19,13 +18,10 @@ fn shard_for(key: &str, shards: usize) -> usize {
 }
 
 /// Count one more `key`, locking only the shard that holds it.
-fn add(shards: &[Mutex<HashMap<String, u64>>], key: &str) {
+fn add(shards: &Shards, key: &str) {
     let shard = &shards[shard_for(key, shards.len())];
     *shard.lock().unwrap().entry(key.to_owned()).or_default() += 1;
 }
 // ANCHOR_END: exercise
 
-fn main() {
-    lockbook::cli::no_options("Exercise (What locks cost, 1)");
-    lockbook::exercise::verdict(lockbook::costs::check_shards(shard_for, add));
-}
+lockbook::exercise_main!(lockbook::costs::check_shards(shard_for, add));

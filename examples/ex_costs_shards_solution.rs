@@ -4,9 +4,8 @@
 //! out, so a thread counting one key rarely waits for a thread counting
 //! another.
 
-use std::collections::HashMap;
+use lockbook::costs::Shards;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
 
 // ANCHOR: solution
 fn shard_for(key: &str, shards: usize) -> usize {
@@ -15,13 +14,10 @@ fn shard_for(key: &str, shards: usize) -> usize {
     (hasher.finish() % shards as u64) as usize
 }
 
-fn add(shards: &[Mutex<HashMap<String, u64>>], key: &str) {
+fn add(shards: &Shards, key: &str) {
     let shard = &shards[shard_for(key, shards.len())];
     *shard.lock().unwrap().entry(key.to_owned()).or_default() += 1;
 }
 // ANCHOR_END: solution
 
-fn main() {
-    lockbook::cli::no_options("Solution to exercise 1 of \"What locks cost\"");
-    lockbook::exercise::verdict(lockbook::costs::check_shards(shard_for, add));
-}
+lockbook::exercise_main!(lockbook::costs::check_shards(shard_for, add));

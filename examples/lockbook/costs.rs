@@ -3,8 +3,9 @@
 //! or fail with the machine's load.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, DefaultHasher, Hasher};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::exercise::Verdict;
@@ -12,13 +13,109 @@ use crate::watchdog::run_within;
 
 /// The shards of a counter map: `shards[i]` holds the keys that
 /// `shard_for(key, shards.len())` puts in shard `i`.
-pub type Shards = [Mutex<HashMap<String, u64>>];
+pub type Shards = [Mutex<Counts>];
+
+/// One shard's counts: a `HashMap` like any other, whose hasher lets the
+/// check pause an `add` while it is inside its shard's lock (a map hashes
+/// the key in `entry`, `get` and `insert`, all under the shard's guard).
+pub type Counts = HashMap<String, u64, Watched>;
+
+/// The hasher of [`Counts`]: std's `DefaultHasher`, plus the pause.
+#[derive(Clone, Default)]
+pub struct Watched {
+    pause: Option<Arc<Pause>>,
+}
+
+/// Pauses the first hash made on one thread until the check says go.
+#[derive(Default)]
+struct Pause {
+    /// (thread to pause, it is paused now, it may go on)
+    state: Mutex<(Option<ThreadId>, bool, bool)>,
+    changed: Condvar,
+}
+
+impl Pause {
+    /// Pause the calling thread's next hash.
+    fn arm(&self) {
+        self.state.lock().unwrap().0 = Some(thread::current().id());
+    }
+
+    /// Called by every hash: the armed thread stops here, once, until
+    /// `go` (or [`LIMIT`] times 4, so that a check never hangs).
+    fn here(&self) {
+        let mut state = self.state.lock().unwrap();
+        if state.0 != Some(thread::current().id()) {
+            return;
+        }
+        state.0 = None;
+        state.1 = true;
+        self.changed.notify_all();
+        let _ = self.changed.wait_timeout_while(state, 4 * LIMIT, |s| !s.2);
+    }
+
+    /// Waits (at most [`LIMIT`]) until the armed thread is paused.
+    fn paused(&self) -> bool {
+        let state = self.state.lock().unwrap();
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, LIMIT, |s| !s.1)
+            .unwrap();
+        state.1
+    }
+
+    fn go(&self) {
+        self.state.lock().unwrap().2 = true;
+        self.changed.notify_all();
+    }
+}
+
+/// The hasher [`Watched`] builds.
+pub struct WatchedHasher {
+    inner: DefaultHasher,
+    pause: Option<Arc<Pause>>,
+}
+
+impl BuildHasher for Watched {
+    type Hasher = WatchedHasher;
+    fn build_hasher(&self) -> WatchedHasher {
+        WatchedHasher {
+            inner: DefaultHasher::new(),
+            pause: self.pause.clone(),
+        }
+    }
+}
+
+impl Hasher for WatchedHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.inner.write(bytes);
+    }
+    fn finish(&self) -> u64 {
+        if let Some(pause) = &self.pause {
+            pause.here();
+        }
+        self.inner.finish()
+    }
+}
 
 /// How long an update may wait for a lock that nobody should be holding.
 const LIMIT: Duration = Duration::from_secs(1);
 
-fn shards(n: usize) -> Arc<Vec<Mutex<HashMap<String, u64>>>> {
-    Arc::new((0..n).map(|_| Mutex::new(HashMap::new())).collect())
+fn shards(n: usize) -> Arc<Vec<Mutex<Counts>>> {
+    watched_shards(n, None)
+}
+
+fn watched_shards(
+    n: usize,
+    pause: Option<&Arc<Pause>>,
+) -> Arc<Vec<Mutex<Counts>>> {
+    let hasher = Watched {
+        pause: pause.cloned(),
+    };
+    Arc::new(
+        (0..n)
+            .map(|_| Mutex::new(HashMap::with_hasher(hasher.clone())))
+            .collect(),
+    )
 }
 
 fn keys(n: usize) -> Vec<String> {
@@ -132,6 +229,10 @@ pub fn check_shards(
             ));
         }
     }
+    // 2b. While an add is inside its shard's lock (paused by the check),
+    // an add of another shard's key gets through: no lock all adds share.
+    let i = home.iter().position(|&s| s != home[0]).unwrap();
+    both_inside(add, &keys[0], home[0], &keys[i], home[i])?;
     // 3. The keys are spread out, so that the shards share the work.
     if used.len() < N / 2 {
         return Err((
@@ -191,6 +292,55 @@ pub fn check_shards(
         used.len(),
         threads * rounds * hot.len() as u64
     ))
+}
+
+/// Pauses `add(first)` inside its shard's lock, then runs `add(second)`
+/// (another shard) on another thread: it must finish within [`LIMIT`].
+fn both_inside(
+    add: fn(&Shards, &str),
+    first: &str,
+    first_home: usize,
+    second: &str,
+    second_home: usize,
+) -> Result<(), (String, &'static str)> {
+    let pause = Arc::new(Pause::default());
+    let map = watched_shards(8, Some(&pause));
+    let inside = {
+        let (map, pause, key) =
+            (Arc::clone(&map), Arc::clone(&pause), first.to_owned());
+        thread::spawn(move || {
+            pause.arm();
+            std::panic::catch_unwind(|| add(&map, &key)).is_ok()
+        })
+    };
+    let paused = pause.paused();
+    let other = {
+        let (map, key) = (Arc::clone(&map), second.to_owned());
+        run_within("add", LIMIT, move || {
+            std::panic::catch_unwind(|| add(&map, &key)).is_ok()
+        })
+    };
+    pause.go();
+    let first_ok = inside.join().unwrap_or(false);
+    if !paused || !first_ok {
+        // Never looked its key up in the map, or panicked: the steps
+        // before and after this one say what is wrong.
+        return Ok(());
+    }
+    match other {
+        Ok(_) => Ok(()),
+        Err(_) => Err((
+            format!(
+                "while add(\"{first}\") was inside the lock of shard \
+                 {first_home}, add(\"{second}\") (shard {second_home}) waited \
+                 over {} s: every add takes one lock that they all share",
+                LIMIT.as_secs()
+            ),
+            "a lock over all the shards (a static Mutex around the update) \
+             makes the shards pointless: lock only the key's own shard, \
+             shards[shard_for(key, shards.len())]",
+        )),
+    }
 }
 
 /// The function exercise 2 asks for: look `id` up in the cache, or
@@ -262,6 +412,7 @@ pub fn check_short_section(describe: Describe) -> Verdict {
         ));
     }
     renders_overlap(describe)?;
+    same_id_at_once(describe)?;
     Ok(
         "render ran with the cache unlocked, only on misses (2 of 4 lookups), \
          two renders ran at the same time, and every answer was right"
@@ -339,6 +490,75 @@ fn renders_overlap(describe: Describe) -> Result<(), (String, &'static str)> {
     }
 }
 
+/// Two threads describe the same uncached id: the second starts while
+/// the first is inside `render`, between its lookup and its insert, on
+/// every run. The first render waits (at most [`OVERLAP`]) until the
+/// second caller has rendered too or has returned. Both must get the text.
+fn same_id_at_once(describe: Describe) -> Result<(), (String, &'static str)> {
+    let outcome = run_within("describe", 2 * OVERLAP + LIMIT, move || {
+        let cache = Mutex::new(HashMap::new());
+        // (renders started, describe calls returned)
+        let seen = (Mutex::new((0_usize, 0_usize)), Condvar::new());
+        let render = |id: u64| {
+            let (state, changed) = &seen;
+            let mut state = state.lock().unwrap();
+            state.0 += 1;
+            changed.notify_all();
+            if state.0 == 1 {
+                let _ = changed
+                    .wait_timeout_while(state, OVERLAP, |s| s.0 < 2 && s.1 == 0)
+                    .unwrap();
+            }
+            format!("item {id}")
+        };
+        let describe_and_tell = |id: u64| {
+            let got = describe(&cache, id, &render);
+            let (state, changed) = &seen;
+            state.lock().unwrap().1 += 1;
+            changed.notify_all();
+            got
+        };
+        thread::scope(|s| {
+            let first = s.spawn(|| describe_and_tell(3));
+            {
+                let (state, changed) = &seen;
+                let state = state.lock().unwrap();
+                let _ = changed
+                    .wait_timeout_while(state, OVERLAP, |s| {
+                        s.0 == 0 && s.1 == 0
+                    })
+                    .unwrap();
+            }
+            let second = s.spawn(|| describe_and_tell(3));
+            [first.join(), second.join()]
+                .map(|got| got.unwrap_or_else(|_| "(panicked)".to_owned()))
+        })
+    });
+    match outcome {
+        Ok([first, second]) if first == "item 3" && second == "item 3" => {
+            Ok(())
+        }
+        Ok([first, second]) => Err((
+            format!(
+                "two threads described id 3, not cached yet, the second while \
+                 the first was rendering it: they got {first:?} and {second:?}, \
+                 not \"item 3\" both"
+            ),
+            "a placeholder in the cache is not the text: insert only the \
+             rendered text; until it is there, another caller misses and \
+             renders too, and `entry(id).or_insert(text)` keeps one copy",
+        )),
+        Err(_) => Err((
+            format!(
+                "two threads describing id 3 at once did not finish within \
+                 {} s",
+                (2 * OVERLAP + LIMIT).as_secs()
+            ),
+            "drop every guard before render, and lock again only to insert",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The mistakes learners make must fail the checks, and the right
@@ -360,6 +580,23 @@ mod tests {
 
     fn failure(r: Verdict) -> String {
         r.expect_err("should fail").0
+    }
+
+    /// A global lock around every update: each shard's own lock becomes
+    /// pointless, and no shard is ever locked when another add comes.
+    fn add_under_global(shards: &Shards, key: &str) {
+        static ALL: Mutex<()> = Mutex::new(());
+        let _all = ALL.lock().unwrap();
+        let mut map = shards[hashed(key, shards.len())].lock().unwrap();
+        *map.entry(key.to_owned()).or_default() += 1;
+    }
+
+    #[test]
+    fn shards_global_lock_fails_every_run() {
+        for _ in 0..20 {
+            let e = failure(check_shards(hashed, add_under_global));
+            assert!(e.contains("one lock that they all share"), "{e}");
+        }
     }
 
     #[test]
@@ -402,6 +639,33 @@ mod tests {
             shard.lock().unwrap().insert(k.to_owned(), n + 1);
         }));
         assert!(e.contains("was added 2000 times"), "{e}");
+    }
+
+    /// Inserts a placeholder under the lock, renders unlocked, then
+    /// fills it in: a caller that comes meanwhile returns the placeholder.
+    fn describe_placeholder(
+        cache: &Mutex<HashMap<u64, String>>,
+        id: u64,
+        render: &dyn Fn(u64) -> String,
+    ) -> String {
+        {
+            let mut map = cache.lock().unwrap();
+            if let Some(hit) = map.get(&id) {
+                return hit.clone();
+            }
+            map.insert(id, String::new());
+        }
+        let text = render(id);
+        cache.lock().unwrap().insert(id, text.clone());
+        text
+    }
+
+    #[test]
+    fn short_section_placeholder_fails_every_run() {
+        for _ in 0..20 {
+            let e = failure(check_short_section(describe_placeholder));
+            assert!(e.contains("they got \"item 3\" and \"\""), "{e}");
+        }
     }
 
     #[test]

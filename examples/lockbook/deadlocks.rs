@@ -37,6 +37,29 @@ struct ThreadState {
     /// It called `try_lock_for` again while it still kept one of those:
     /// it retries without releasing what it holds.
     retried_holding: bool,
+    /// When it last let go of every lock after a `try_lock_for` gave up
+    /// (while it held nothing since): a retry should not come at once.
+    released_after_give_up: Option<Instant>,
+    /// It took a lock at once after such a release: if its next step is
+    /// `try_lock_for` again, it retries in step with no back-off.
+    took_at_once: bool,
+    /// What it did, the first time it retried at once.
+    retried_at_once: Option<String>,
+}
+
+/// A pause shorter than this between giving up (and releasing) and trying
+/// again is no back-off: a sleep of even 1 ms is far above it, a retry in
+/// a loop far below.
+const NO_BACK_OFF: Duration = Duration::from_micros(200);
+
+impl ThreadState {
+    /// A call of `lock()` or `try_lock_for`: was it at once after letting
+    /// go of everything because a timed wait gave up?
+    fn note_attempt(&mut self) {
+        if let Some(released) = self.released_after_give_up.take() {
+            self.took_at_once = released.elapsed() < NO_BACK_OFF;
+        }
+    }
 }
 
 /// Holds threads after their first lock until `of` of them got there, or
@@ -53,6 +76,9 @@ struct Table {
     kind: &'static str,
     threads: Mutex<BTreeMap<String, ThreadState>>,
     meet_up: Option<MeetUp>,
+    /// The verdict is known while the threads still run: they stop at
+    /// their next lock call, so that none spins on after the check.
+    over: std::sync::atomic::AtomicBool,
 }
 
 fn lock_ignoring_poison<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,6 +90,7 @@ impl Table {
         Table {
             kind,
             threads: Mutex::new(BTreeMap::new()),
+            over: std::sync::atomic::AtomicBool::new(false),
             meet_up: meet_up.map(|(of, patience)| MeetUp {
                 arrived: Mutex::new(0),
                 all_here: Condvar::new(),
@@ -80,6 +107,22 @@ impl Table {
 
     fn snapshot(&self) -> BTreeMap<String, ThreadState> {
         lock_ignoring_poison(&self.threads).clone()
+    }
+
+    /// The check calls the learner's function again: what comes next is a
+    /// new call, not a retry.
+    fn new_call(&self) {
+        self.update(|s| {
+            s.released_after_give_up = None;
+            s.took_at_once = false;
+        });
+    }
+
+    /// Once the check is over, a thread that calls a lock stays here.
+    fn stop_if_over(&self) {
+        while self.over.load(std::sync::atomic::Ordering::SeqCst) {
+            thread::park();
+        }
     }
 
     /// Wait at the meet-up, once per thread.
@@ -150,6 +193,15 @@ impl Table {
             .collect()
     }
 
+    /// "`t` gave up fork 1, let go and tried again at once", for the first
+    /// thread that retried a timed wait with no back-off.
+    fn retried_at_once(&self) -> Option<String> {
+        self.snapshot().into_iter().find_map(|(name, s)| {
+            s.retried_at_once
+                .map(|what| format!("thread `{name}` {what}"))
+        })
+    }
+
     /// Do the blocked threads wait for each other in a cycle? Only
     /// `lock()` waits count; such a cycle never resolves.
     fn has_cycle(&self) -> bool {
@@ -202,9 +254,11 @@ impl<T> Tracked<T> {
 
     /// Waits until this thread holds the lock, like `Mutex::lock`.
     pub fn lock(&self) -> Held<'_, T> {
+        self.table.stop_if_over();
         let id = self.id;
         let held_before = self.table.update(|s| {
             s.waits_for = Some(id);
+            s.note_attempt();
             s.holds.len()
         });
         let guard = lock_ignoring_poison(&self.value);
@@ -229,8 +283,18 @@ impl<T> Tracked<T> {
     /// was not free within `patience`. A timed wait is noted apart from
     /// `lock()` waits: it ends by itself, so it is never part of a deadlock.
     pub fn try_lock_for(&self, patience: Duration) -> Option<Held<'_, T>> {
+        self.table.stop_if_over();
         let id = self.id;
+        let kind = self.table.kind;
         self.table.update(|s| {
+            s.note_attempt();
+            if s.took_at_once && s.retried_at_once.is_none() {
+                let gave_up = s.retries.unwrap_or(id);
+                s.retried_at_once = Some(format!(
+                    "gave up waiting for {kind} {gave_up}, let go of its \
+                     locks and tried again at once, with no back-off"
+                ));
+            }
             s.retries = Some(id);
             if !s.kept_after_give_up.is_empty() {
                 s.retried_holding = true;
@@ -246,8 +310,12 @@ impl<T> Tracked<T> {
                 Err(std::sync::TryLockError::WouldBlock) => {}
             }
             if Instant::now() >= deadline {
-                self.table
-                    .update(|s| s.kept_after_give_up = s.holds.clone());
+                self.table.update(|s| {
+                    s.kept_after_give_up = s.holds.clone();
+                    s.took_at_once = false;
+                    s.released_after_give_up =
+                        s.holds.is_empty().then(Instant::now);
+                });
                 return None;
             }
             thread::sleep(Duration::from_micros(200));
@@ -273,9 +341,17 @@ impl<T> Drop for Held<'_, T> {
         let id = self.lock.id;
         self.lock.table.update(|s| {
             s.holds.retain(|&h| h != id);
+            let gave_up = !s.kept_after_give_up.is_empty();
             s.kept_after_give_up.retain(|&h| h != id);
             if s.kept_after_give_up.is_empty() {
                 s.retried_holding = false;
+            }
+            if s.holds.is_empty() {
+                // An attempt is over: a retry, if any, starts afresh.
+                s.took_at_once = false;
+                if gave_up {
+                    s.released_after_give_up = Some(Instant::now());
+                }
             }
         });
     }
@@ -318,6 +394,12 @@ fn run_watched<T: Send + 'static>(
                 if table.has_cycle() || started.elapsed() >= limit {
                     return Err(started.elapsed());
                 }
+                // Retrying at once fails whatever comes next: stop the
+                // threads rather than watch them collide until the limit.
+                if table.retried_at_once().is_some() {
+                    table.over.store(true, std::sync::atomic::Ordering::SeqCst);
+                    return Err(started.elapsed());
+                }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 // `work` panicked before sending: pass the panic on.
@@ -331,6 +413,10 @@ fn run_watched<T: Send + 'static>(
 }
 
 /// The hint for a thread that keeps what it holds while it retries.
+const AT_ONCE_HINT: &str = "back off before retrying: let go of \
+     everything and sleep a random few milliseconds; better still, take the \
+     locks in one global order with lock(), and nothing needs retrying";
+
 const RETRY_HINT: &str = "try_lock_for gave up, but the thread kept the lock \
      it holds and tried again: it still holds one lock and waits for \
      another. Release what you hold before you retry (drop the guard, wait \
@@ -365,6 +451,7 @@ fn checked_transfer(
     amount: i64,
 ) -> Result<(), Failure> {
     from.table.update(|s| (s.taken, s.most_held) = (0, 0));
+    from.table.new_call();
     transfer(from, to, amount);
     let (taken, most_held) = from.table.update(|s| (s.taken, s.most_held));
     if taken >= 2 && most_held < 2 {
@@ -403,6 +490,19 @@ fn opposite_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
                 a.join().unwrap().and(b.join().unwrap())
             })
         });
+    if !table.has_cycle()
+        && table.holding_and_retrying().is_empty()
+        && let Some(what) = table.retried_at_once()
+    {
+        return Err((
+            format!(
+                "{}: two transfers that retry in step can keep colliding (a \
+                 livelock), so whether they finish depends on timing",
+                what.replace("thread ", "")
+            ),
+            AT_ONCE_HINT,
+        ));
+    }
     match outcome {
         Err(waited) if table.has_cycle() => Err((
             format!(
@@ -515,6 +615,18 @@ fn many_transfers(transfer: fn(&Account, &Account, i64)) -> Verdict {
                 workers.into_iter().try_for_each(|w| w.join().unwrap())
             })
         });
+    if table.holding_and_retrying().is_empty()
+        && let Some(what) = table.retried_at_once()
+    {
+        return Err((
+            format!(
+                "{}: transfers that retry in step can keep colliding (a \
+                 livelock), so whether they finish depends on timing",
+                what.replace("thread ", "")
+            ),
+            AT_ONCE_HINT,
+        ));
+    }
     match outcome {
         Err(waited) if !table.holding_and_retrying().is_empty() => Err((
             format!(
@@ -612,6 +724,7 @@ pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
                     let right = &forks[(seat + 1) % SEATS];
                     start.wait();
                     for _ in 0..MEALS {
+                        left.table.new_call();
                         have_a_meal(left, right);
                     }
                 });
@@ -657,6 +770,23 @@ pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
                 RETRY_HINT,
             ));
         }
+    }
+    let at_once = || {
+        table.retried_at_once().map(|what| {
+            Err((
+                format!(
+                    "{}: philosophers that retry in step can keep colliding \
+                     (a livelock), so whether all eat depends on timing",
+                    what.replace("thread ", "")
+                ),
+                AT_ONCE_HINT,
+            ))
+        })
+    };
+    if outcome.is_err() {
+        if let Some(failure) = at_once() {
+            return failure;
+        }
         return Err((
             format!(
                 "not done after {} s, and no deadlock: meals eaten {meals:?} \
@@ -679,6 +809,9 @@ pub fn check_philosophers(have_a_meal: fn(&Fork, &Fork)) -> Verdict {
              taken, wait for it (or back off and retry), do not skip the \
              meal",
         ));
+    }
+    if let Some(failure) = at_once() {
+        return failure;
     }
     Ok(format!(
         "{SEATS} philosophers ate {MEALS} meals each, with no deadlock, \
@@ -829,11 +962,56 @@ mod tests {
                 }
             }
         }
-        if let Err((what, hint)) = check_philosophers(retries_at_once) {
+        for _ in 0..20 {
+            let (what, hint) = check_philosophers(retries_at_once).unwrap_err();
             assert!(!what.contains("keeps retrying"), "{what}");
-            assert!(what.contains("somebody starves"), "{what}");
+            assert!(what.contains("tried again at once"), "{what}");
             assert!(hint.contains("back off"), "{hint}");
         }
+    }
+
+    #[test]
+    fn transfer_retried_at_once_fails_every_run() {
+        // Lets go of `from` before each retry, but retries at once.
+        fn retries_at_once(from: &Account, to: &Account, amount: i64) {
+            if from.id == to.id {
+                return;
+            }
+            loop {
+                let mut f = from.lock();
+                if let Some(mut t) = to.try_lock_for(Duration::from_millis(1)) {
+                    *f -= amount;
+                    *t += amount;
+                    return;
+                }
+            }
+        }
+        for _ in 0..20 {
+            let why = failure(check_transfer(retries_at_once));
+            assert!(why.contains("tried again at once"), "{why}");
+        }
+    }
+
+    #[test]
+    fn transfer_back_off_passes() {
+        fn back_off(from: &Account, to: &Account, amount: i64) {
+            if from.id == to.id {
+                return;
+            }
+            for attempt in 0.. {
+                let mut f = from.lock();
+                if let Some(mut t) = to.try_lock_for(Duration::from_millis(1)) {
+                    *f -= amount;
+                    *t += amount;
+                    return;
+                }
+                drop(f);
+                thread::sleep(Duration::from_millis(
+                    1 + (from.id + attempt) as u64 % 5,
+                ));
+            }
+        }
+        check_transfer(back_off).unwrap();
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use parking_lot::lock_api::RawMutex as _;
 
@@ -34,6 +34,10 @@ pub struct Total {
 pub struct Lock {
     raw: parking_lot::RawMutex,
     sections: AtomicU64,
+    /// Calls of `lock()` so far (counted before they wait).
+    waits: AtomicU64,
+    /// Calls of `try_lock()` that found the lock busy.
+    refused: AtomicU64,
 }
 
 type Token = <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::Guard;
@@ -41,6 +45,7 @@ type Token = <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::Guard;
 impl Lock {
     /// Acquire, like `RawMutex::lock`; keep the token to unlock.
     pub fn lock(&self) -> Token {
+        self.waits.fetch_add(1, Ordering::SeqCst);
         let token = self.raw.lock();
         self.sections.fetch_add(1, Ordering::SeqCst);
         token
@@ -54,7 +59,10 @@ impl Lock {
     }
     /// Acquire if free, like `RawMutex::try_lock`; never waits.
     pub fn try_lock(&self) -> Option<Token> {
-        let token = self.raw.try_lock()?;
+        let Some(token) = self.raw.try_lock() else {
+            self.refused.fetch_add(1, Ordering::SeqCst);
+            return None;
+        };
         self.sections.fetch_add(1, Ordering::SeqCst);
         Some(token)
     }
@@ -70,6 +78,8 @@ impl Total {
             lock: Lock {
                 raw: parking_lot::RawMutex::INIT,
                 sections: AtomicU64::new(0),
+                waits: AtomicU64::new(0),
+                refused: AtomicU64::new(0),
             },
             value: AtomicI64::new(value),
             unguarded: AtomicBool::new(false),
@@ -211,6 +221,7 @@ fn release_steps(
              out)",
         ));
     }
+    busy_lock(update_total, &total)?;
     // Four threads at once: +2 and -1 (refused) in turn, 250 times each.
     thread::scope(|s| {
         for _ in 0..4 {
@@ -223,10 +234,10 @@ fn release_steps(
         }
     });
     let now = total.value.load(Ordering::SeqCst);
-    if now != 8 + 4 * 250 * 2 {
+    if now != 12 + 4 * 250 * 2 {
         return Err((
             format!(
-                "4 threads added 2000 in all, the total went from 8 to {now}"
+                "4 threads added 2000 in all, the total went from 12 to {now}"
             ),
             "read and write the total while holding the lock",
         ));
@@ -250,8 +261,63 @@ fn release_steps(
     )
 }
 
+/// One call while another thread holds the lock, every run: it must wait
+/// for the lock and add (8 + 4 = 12), not give up because the lock is busy.
+fn busy_lock(
+    update_total: fn(&Total, i64) -> Result<i64, String>,
+    total: &Total,
+) -> Result<(), (String, &'static str)> {
+    let (waits, refused) = (
+        total.lock.waits.load(Ordering::SeqCst),
+        total.lock.refused.load(Ordering::SeqCst),
+    );
+    let held = total.lock.lock();
+    let result = thread::scope(|s| {
+        let call = s.spawn(|| update_total(total, 4));
+        // Until the call waits in lock(), finds the lock busy with
+        // try_lock(), or returns: then let it have the lock.
+        let deadline = Instant::now() + LIMIT;
+        while total.lock.waits.load(Ordering::SeqCst) == waits + 1
+            && total.lock.refused.load(Ordering::SeqCst) == refused
+            && !call.is_finished()
+            && Instant::now() < deadline
+        {
+            thread::sleep(Duration::from_millis(1));
+        }
+        // SAFETY: `held` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(held) };
+        call.join()
+    });
+    let result = result.map_err(|_| {
+        (
+            "update_total(4) panicked while another thread held the lock"
+                .to_owned(),
+            "wait for the lock with lock(): it returns once the other \
+             thread releases it",
+        )
+    })?;
+    if result != Ok(12) {
+        return Err((
+            format!(
+                "update_total(4), called while another thread held the lock, \
+                 returned {result:?}, expected Ok(12)"
+            ),
+            "a busy lock is a reason to wait, not to give up: lock() waits \
+             until the other thread releases it (try_lock() never waits)",
+        ));
+    }
+    Ok(())
+}
+
 /// The scores the poisoning exercise starts from; always kept sorted.
 const SCORES: [u32; 3] = [10, 20, 30];
+
+/// The scores once the writer's 5 is sorted in.
+const SCORES_REPAIRED: [u32; 4] = [5, 10, 20, 30];
+
+/// How long the check, holding the poisoned lock, watches whether
+/// `read_scores` clears the poison before it has the lock.
+const WINDOW: Duration = Duration::from_millis(300);
 
 /// `read_scores` must return the scores, sorted, even after a writer
 /// panicked halfway through an update, and leave the mutex repaired.
@@ -320,12 +386,46 @@ fn poison_steps(read_scores: fn(&Mutex<Vec<u32>>) -> Vec<u32>) -> Verdict {
         crashed.is_err() && scores.is_poisoned(),
         "the writer panicked"
     );
-    let got = call(read_scores, &scores)?;
+    // Another thread holds the lock when read_scores starts (as the check
+    // does here): clearing the poison before taking the lock tells that
+    // thread the data is sound while it is not. Watched, every run.
+    let got = {
+        let held = scores.lock().unwrap_or_else(PoisonError::into_inner);
+        let reader = Arc::clone(&scores);
+        let caller = thread::spawn(move || call(read_scores, &reader));
+        let deadline = Instant::now() + WINDOW;
+        while scores.is_poisoned()
+            && !caller.is_finished()
+            && Instant::now() < deadline
+        {
+            thread::sleep(Duration::from_millis(1));
+        }
+        if !scores.is_poisoned() && *held != SCORES_REPAIRED {
+            let seen = held.clone();
+            drop(held);
+            let _ = caller.join();
+            return Err((
+                format!(
+                    "another thread held the lock when read_scores began, and \
+                     read_scores cleared the poison before it had the lock: \
+                     that thread found the mutex healthy and the scores \
+                     unsorted, {seen:?}"
+                ),
+                "clear the poison only once the data is repaired, while you \
+                 still hold the guard: lock (into_inner on Err), sort, then \
+                 clear_poison()",
+            ));
+        }
+        drop(held);
+        caller
+            .join()
+            .expect("call() catches the learner's panics")?
+    };
     let inside = scores
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
-    let repaired = vec![5, 10, 20, 30];
+    let repaired = SCORES_REPAIRED.to_vec();
     if !got.contains(&5) {
         return Err((
             format!(
@@ -440,6 +540,52 @@ mod tests {
         Ok(new)
     }
 
+    /// Gives up when the lock is busy (right when nobody else calls).
+    fn gives_up_when_busy(total: &Total, amount: i64) -> Result<i64, String> {
+        let Some(token) = total.lock.try_lock() else {
+            return Err("busy, try again".into());
+        };
+        let _unlock = scopeguard::guard(token, |token| {
+            // SAFETY: `token` came from `total.lock.try_lock()` above.
+            unsafe { total.lock.unlock(token) }
+        });
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    /// Retries try_lock until it gets the lock: slow, but right.
+    fn spins(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = loop {
+            if let Some(token) = total.lock.try_lock() {
+                break token;
+            }
+            thread::yield_now();
+        };
+        let _unlock = scopeguard::guard(token, |token| {
+            // SAFETY: `token` came from `total.lock.try_lock()` above.
+            unsafe { total.lock.unlock(token) }
+        });
+        if amount < 0 {
+            return Err("negative".into());
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    #[test]
+    fn release_gives_up_when_busy_fails_every_run() {
+        for _ in 0..20 {
+            let (what, _) = check_release(gives_up_when_busy).unwrap_err();
+            assert!(what.contains("returned Err(\"busy"), "{what}");
+        }
+        check_release(spins).unwrap();
+    }
+
     #[test]
     fn release_check_fails_wrong_fixes() {
         let hint = |r: Verdict| r.unwrap_err().1;
@@ -489,6 +635,25 @@ mod tests {
         guard.sort();
         scores.clear_poison();
         guard.clone()
+    }
+
+    /// Clears the flag first, then locks and repairs: between the two, a
+    /// thread that locks finds no poison and unsorted scores.
+    fn clears_first(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        if scores.is_poisoned() {
+            scores.clear_poison();
+        }
+        let mut guard = scores.lock().unwrap();
+        guard.sort();
+        guard.clone()
+    }
+
+    #[test]
+    fn poison_cleared_before_repair_fails_every_run() {
+        for _ in 0..20 {
+            let (what, _) = check_poison(clears_first).unwrap_err();
+            assert!(what.contains("cleared the poison before"), "{what}");
+        }
     }
 
     #[test]

@@ -274,6 +274,36 @@ pub fn check_team_cost(team_cost: fn(&Mutex<Org>, &str) -> u64) -> Verdict {
         ));
     }
 
+    // Once while another thread holds the lock (as the mover below will):
+    // team_cost must wait for it. An answer that gives up when the lock is
+    // busy returns while the check still holds it, before the 300 ms are up.
+    {
+        let held = org.lock().unwrap_or_else(|e| e.into_inner());
+        let waiter = {
+            let org = Arc::clone(&org);
+            thread::spawn(move || team_cost(&org, "lead_b"))
+        };
+        let deadline = std::time::Instant::now() + Duration::from_millis(300);
+        while !waiter.is_finished() && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        let gave_up = waiter.is_finished();
+        drop(held);
+        let got = quietly(|| waiter.join());
+        if gave_up || got.as_ref().is_ok_and(|&cost| cost != 470) {
+            return Err((
+                format!(
+                    "team_cost(&org, \"lead_b\"), called while another thread \
+                     held the lock, returned {} before that thread let go",
+                    got.map_or("(a panic)".to_owned(), |c| c.to_string())
+                ),
+                "a busy lock is a reason to wait, not to give up: lock() \
+                 waits until the other thread releases it (try_lock() \
+                 never waits)",
+            ));
+        }
+    }
+
     // 300 walks of the whole company while another thread moves people
     // between the two teams: the total never changes.
     let total = 1300;
@@ -383,6 +413,26 @@ mod tests {
         let (what, _) = check_team_cost(cost_locking_twice).unwrap_err();
         assert!(what.contains("did not return within 1 s"), "{what}");
         assert!(check_team_cost(cost_locking_once).is_ok());
+    }
+
+    /// Gives up (with a default) when another thread holds the lock.
+    fn cost_or_zero_when_busy(org: &Mutex<Org>, who: &str) -> u64 {
+        fn walk(chart: &Org, who: &str) -> u64 {
+            let reports = chart.reports(who);
+            chart.cost(who)
+                + reports.iter().map(|r| walk(chart, r)).sum::<u64>()
+        }
+        let Ok(chart) = org.try_lock() else { return 0 };
+        walk(&chart, who)
+    }
+
+    #[test]
+    fn team_cost_giving_up_when_busy_fails_every_run() {
+        for _ in 0..20 {
+            let (what, _) =
+                check_team_cost(cost_or_zero_when_busy).unwrap_err();
+            assert!(what.contains("returned 0 before that thread"), "{what}");
+        }
     }
 
     #[test]

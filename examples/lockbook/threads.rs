@@ -60,7 +60,9 @@ pub fn check_squares(squares: Squares) -> Verdict {
     IN_FLIGHT.store(0, Ordering::SeqCst);
     MOST_AT_ONCE.store(0, Ordering::SeqCst);
     FIRST_WAITED.store(false, Ordering::SeqCst);
-    let numbers: Vec<u64> = (1..=8).collect();
+    // Neither sorted nor in the order the squares finish (the largest
+    // number first): only the spawn order gives the expected squares.
+    let numbers: Vec<u64> = vec![3, 8, 1, 6, 2, 7, 4, 5];
     let expected: Vec<u64> = numbers.iter().map(|n| n * n).collect();
     // One after another, the eight squares take 880 ms; at the same time,
     // as long as the slowest one, 180 ms.
@@ -81,7 +83,13 @@ pub fn check_squares(squares: Squares) -> Verdict {
     if got != expected {
         let mut sorted = got.clone();
         sorted.sort_unstable();
-        let hint = if sorted == expected {
+        let mut all = expected.clone();
+        all.sort_unstable();
+        let hint = if got == all {
+            "every square is there, but sorted: the order asked for is the \
+             order of the numbers; join() returns each thread's own \
+             result: collect those, in the order you spawned the threads"
+        } else if sorted == all {
             "every square is there, in the order the threads finished; \
              join() returns each thread's own result: collect those, in \
              the order you spawned the threads"
@@ -317,6 +325,23 @@ mod tests {
         let mut got = out.lock().unwrap().clone();
         got.sort_unstable();
         got.into_iter().map(|(_, sq)| sq).collect()
+    }
+
+    /// Pushed as they finish, then sorted: right only if the squares of
+    /// the numbers happen to ascend.
+    fn squares_sorted(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let mut got = squares_pushed(numbers, square);
+        got.sort_unstable();
+        got
+    }
+
+    #[test]
+    fn squares_sorted_fails_every_run() {
+        for _ in 0..20 {
+            let (what, hint) = check_squares(squares_sorted).unwrap_err();
+            assert!(what.contains("got [1, 4, 9, 16"), "{what}");
+            assert!(hint.contains("but sorted"), "{hint}");
+        }
     }
 
     #[test]
