@@ -1,8 +1,13 @@
 //! The checks behind the exercises of the chapter "Testing concurrent
-//! code". The exercises run their tests under shuttle's exhaustive scheduler
-//! (shuttle is a dev-dependency, so each exercise file holds its own short
-//! search); these checks run each search with a time limit, catch its
-//! failure, and turn the result into PASS or FAIL with a hint.
+//! code". The learner's code runs under shuttle's exhaustive scheduler (the
+//! searches below, behind the `shuttle` feature, so an exercise file holds
+//! only the learner's function); the checks run each search with a time
+//! limit, catch its failure, and turn the result into PASS or FAIL with a
+//! hint.
+
+// Without the `shuttle` feature the exercises' checks are not built, and
+// the judging they share with the unit tests is used by the tests only.
+#![cfg_attr(not(feature = "shuttle"), allow(dead_code))]
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -37,7 +42,9 @@ pub const SEARCH_LIMIT: Duration = Duration::from_secs(5);
 
 /// Run `search` on its own thread, at most [`SEARCH_LIMIT`]. Its panics
 /// are caught and not printed: the checks print the message.
-pub fn run_search(search: Search) -> Searched {
+pub fn run_search(
+    search: impl FnOnce(&'static AtomicUsize) -> usize + Send + 'static,
+) -> Searched {
     static QUIET: Once = Once::new();
     QUIET.call_once(|| {
         let previous = panic::take_hook();
@@ -93,8 +100,20 @@ const STUCK_HINT: &str = "shuttle stopped a schedule that never ended: a \
 /// Exercise 1: `take_seat` under every schedule of two buyers racing for
 /// one seat (not oversold), then for two seats (nobody is turned away while
 /// a seat is free).
-pub fn check_seats(oversell: Search, turned_away: Search) -> Verdict {
-    let rounds: [(Search, &str, &'static str); 2] = [
+#[cfg(feature = "shuttle")]
+pub fn check_seats(take_seat: fn(&schedules::AtomicI64) -> bool) -> Verdict {
+    judge_seats(
+        Box::new(move |counter| schedules::seats(counter, take_seat, 1)),
+        Box::new(move |counter| schedules::seats(counter, take_seat, 2)),
+    )
+}
+
+/// A search, boxed so that it can hold the learner's function.
+type BoxedSearch = Box<dyn FnOnce(&'static AtomicUsize) -> usize + Send>;
+
+/// The verdict on the two searches of exercise 1.
+fn judge_seats(oversell: BoxedSearch, turned_away: BoxedSearch) -> Verdict {
+    let rounds: [(BoxedSearch, &str, &'static str); 2] = [
         (
             oversell,
             "2 buyers, 1 seat",
@@ -141,7 +160,21 @@ pub fn check_seats(oversell: Search, turned_away: Search) -> Verdict {
 
 /// Exercise 2: the learner's model test must fail on a racy deposit
 /// (load, then store) and pass on a correct one (`fetch_add`).
-pub fn check_deposit_test(on_racy: Search, on_correct: Search) -> Verdict {
+#[cfg(feature = "shuttle")]
+pub fn check_deposit_test(deposit_test: schedules::DepositTest) -> Verdict {
+    use schedules::{correct_deposit, deposits, racy_deposit};
+    judge_deposit_test(
+        Box::new(move |c| deposits(c, deposit_test, racy_deposit)),
+        Box::new(move |c| deposits(c, deposit_test, correct_deposit)),
+    )
+}
+
+/// The verdict on the learner's test: its search on a racy deposit, then
+/// on a correct one.
+fn judge_deposit_test(
+    on_racy: BoxedSearch,
+    on_correct: BoxedSearch,
+) -> Verdict {
     let caught = match run_search(on_racy) {
         Searched::Failed { schedule, message } => {
             format!("schedule {schedule} ({message})")
@@ -198,6 +231,84 @@ pub fn check_deposit_test(on_racy: Search, on_correct: Search) -> Verdict {
     }
 }
 
+/// The searches of the two exercises, under shuttle's exhaustive
+/// scheduler, with shuttle's types (the ones its search controls).
+#[cfg(feature = "shuttle")]
+pub mod schedules {
+    use std::sync::atomic::AtomicUsize;
+
+    use shuttle::scheduler::DfsScheduler;
+    use shuttle::sync::Arc;
+    use shuttle::sync::atomic::Ordering::SeqCst;
+    pub use shuttle::sync::atomic::{AtomicI64, AtomicU64};
+    use shuttle::{Config, FailurePersistence, Runner};
+
+    /// Every schedule of `run`, counted in `counter`; panics at the first
+    /// that fails.
+    fn every_schedule(
+        counter: &'static AtomicUsize,
+        run: impl Fn() + Send + Sync + 'static,
+    ) -> usize {
+        let mut config = Config::new();
+        config.failure_persistence = FailurePersistence::None;
+        let runner = Runner::new(DfsScheduler::new(None, false), config);
+        runner.run(move || {
+            counter.fetch_add(1, SeqCst);
+            run();
+        })
+    }
+
+    /// Exercise 1: two buyers call `take_seat` on `seats` free seats;
+    /// afterwards every seat is sold once, or every buyer has one.
+    pub fn seats(
+        counter: &'static AtomicUsize,
+        take_seat: fn(&AtomicI64) -> bool,
+        seats: i64,
+    ) -> usize {
+        every_schedule(counter, move || {
+            let buyers = 2;
+            let free = Arc::new(AtomicI64::new(seats));
+            let handles: Vec<_> = (0..buyers)
+                .map(|_| {
+                    let free = Arc::clone(&free);
+                    shuttle::thread::spawn(move || take_seat(&free))
+                })
+                .collect();
+            let sold = handles
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .filter(|&got| got)
+                .count() as i64;
+            let left = free.load(SeqCst);
+            let right = sold == seats.min(buyers) && left == seats - sold;
+            assert!(right, "{sold} sold, {left} left");
+        })
+    }
+
+    /// Exercise 2: the learner's test of a deposit.
+    pub type DepositTest = fn(fn(&AtomicU64, u64));
+
+    /// Loses a deposit when another one comes between its load and its
+    /// store.
+    pub fn racy_deposit(balance: &AtomicU64, amount: u64) {
+        let current = balance.load(SeqCst);
+        balance.store(current + amount, SeqCst);
+    }
+
+    pub fn correct_deposit(balance: &AtomicU64, amount: u64) {
+        balance.fetch_add(amount, SeqCst);
+    }
+
+    /// Every schedule of `test(deposit)`.
+    pub fn deposits(
+        counter: &'static AtomicUsize,
+        test: DepositTest,
+        deposit: fn(&AtomicU64, u64),
+    ) -> usize {
+        every_schedule(counter, move || test(deposit))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,15 +341,82 @@ mod tests {
                 message: "total 1 expected 2".into()
             }
         );
-        assert!(check_deposit_test(fails, passes).is_ok());
-        let (what, _) = check_deposit_test(passes, passes).unwrap_err();
+        let deposit = |on_racy: Search, on_correct: Search| {
+            judge_deposit_test(Box::new(on_racy), Box::new(on_correct))
+        };
+        let seats = |oversell: Search, turned_away: Search| {
+            judge_seats(Box::new(oversell), Box::new(turned_away))
+        };
+        assert!(deposit(fails, passes).is_ok());
+        let (what, _) = deposit(passes, passes).unwrap_err();
         assert!(what.contains("passed all 3 schedules"), "{what}");
-        let (what, _) = check_deposit_test(fails, fails).unwrap_err();
+        let (what, _) = deposit(fails, fails).unwrap_err();
         assert!(what.contains("failed schedule 2 of a correct"), "{what}");
-        let (what, _) = check_seats(passes, fails).unwrap_err();
+        let (what, _) = seats(passes, fails).unwrap_err();
         assert!(what.starts_with("2 buyers, 2 seats, schedule 2"), "{what}");
-        let (what, hint) = check_seats(spins, passes).unwrap_err();
+        let (what, hint) = seats(spins, passes).unwrap_err();
         assert!(what.starts_with("2 buyers, 1 seat, schedule 1"), "{what}");
         assert_eq!(hint, STUCK_HINT);
+    }
+
+    /// The real searches, on the starters' and the solutions' answers.
+    #[cfg(feature = "shuttle")]
+    mod under_shuttle {
+        use super::super::*;
+        use schedules::{AtomicI64, AtomicU64};
+        use shuttle::sync::Arc;
+        use shuttle::sync::atomic::Ordering::SeqCst;
+
+        fn check_then_take(free: &AtomicI64) -> bool {
+            if free.load(SeqCst) > 0 {
+                free.fetch_sub(1, SeqCst);
+                true
+            } else {
+                false
+            }
+        }
+
+        fn take_if_free(free: &AtomicI64) -> bool {
+            free.fetch_update(SeqCst, SeqCst, |n| (n > 0).then(|| n - 1))
+                .is_ok()
+        }
+
+        #[test]
+        fn seats_fail_check_then_take_and_pass_one_atomic_step() {
+            let (what, _) = check_seats(check_then_take).unwrap_err();
+            assert!(what.contains("2 sold, -1 left"), "{what}");
+            assert!(check_seats(take_if_free).is_ok());
+        }
+
+        fn joined_one_at_a_time(deposit: fn(&AtomicU64, u64)) {
+            let balance = Arc::new(AtomicU64::new(0));
+            for _ in 0..2 {
+                let balance = Arc::clone(&balance);
+                shuttle::thread::spawn(move || deposit(&balance, 10))
+                    .join()
+                    .unwrap();
+            }
+            assert_eq!(balance.load(SeqCst), 20);
+        }
+
+        fn both_then_join(deposit: fn(&AtomicU64, u64)) {
+            let balance = Arc::new(AtomicU64::new(0));
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let balance = Arc::clone(&balance);
+                    shuttle::thread::spawn(move || deposit(&balance, 10))
+                })
+                .collect();
+            handles.into_iter().for_each(|h| h.join().unwrap());
+            assert_eq!(balance.load(SeqCst), 20);
+        }
+
+        #[test]
+        fn deposit_test_fails_joined_threads_and_passes_overlapping_ones() {
+            let (what, _) =
+                check_deposit_test(joined_one_at_a_time).unwrap_err();
+            assert!(what.contains("only one schedule"), "{what}");
+            assert!(check_deposit_test(both_then_join).is_ok());
+        }
     }
 }
