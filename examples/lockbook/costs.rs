@@ -720,4 +720,127 @@ mod tests {
         }));
         assert!(e.contains("did not return"), "{e}");
     }
+
+    /// `BuildHasher::hash_one` with a fixed (default) hasher.
+    fn hash_one(key: &str, shards: usize) -> usize {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        hash as usize % shards
+    }
+
+    /// A hash of one's own: FNV-1a over the bytes.
+    fn fnv(key: &str, shards: usize) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        (h % shards as u64) as usize
+    }
+
+    /// `or_insert(0)` on the guard, the shard picked with `get`.
+    fn add_or_insert(shards: &Shards, key: &str) {
+        let shard = shards.get(hash_one(key, shards.len())).unwrap();
+        let mut counts = shard.lock().unwrap();
+        *counts.entry(key.to_string()).or_insert(0) += 1;
+    }
+
+    /// `get_mut`, else `insert`, under one guard.
+    fn add_get_mut(shards: &Shards, key: &str) {
+        let mut counts = shards[fnv(key, shards.len())].lock().unwrap();
+        match counts.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(key.to_owned(), 1);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_valid_answers_pass_every_run() {
+        type ShardFor = fn(&str, usize) -> usize;
+        type Add = fn(&Shards, &str);
+        let answers: [(&str, ShardFor, Add); 3] = [
+            ("hash_one, or_insert", hash_one, add_or_insert),
+            ("fnv, get_mut", fnv, add_get_mut),
+            ("DefaultHasher, or_insert", hashed, add_or_insert),
+        ];
+        for _ in 0..20 {
+            for (name, shard_for, add) in answers {
+                let verdict = check_shards(shard_for, add);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// The guard dropped by hand; `insert` after the render.
+    fn describe_drop(
+        cache: &Mutex<HashMap<u64, String>>,
+        id: u64,
+        render: &dyn Fn(u64) -> String,
+    ) -> String {
+        let map = cache.lock().unwrap();
+        if let Some(hit) = map.get(&id) {
+            return hit.clone();
+        }
+        drop(map);
+        let text = render(id);
+        cache.lock().unwrap().insert(id, text.clone());
+        text
+    }
+
+    /// `cloned()` out of the lookup, then `or_insert_with`.
+    fn describe_or_insert_with(
+        cache: &Mutex<HashMap<u64, String>>,
+        id: u64,
+        render: &dyn Fn(u64) -> String,
+    ) -> String {
+        let cached = cache.lock().unwrap().get(&id).cloned();
+        match cached {
+            Some(text) => text,
+            None => {
+                let text = render(id);
+                let mut map = cache.lock().unwrap();
+                map.entry(id).or_insert_with(|| text).clone()
+            }
+        }
+    }
+
+    /// Helpers that lock: one to look up, one to store.
+    fn describe_helpers(
+        cache: &Mutex<HashMap<u64, String>>,
+        id: u64,
+        render: &dyn Fn(u64) -> String,
+    ) -> String {
+        fn lookup(
+            cache: &Mutex<HashMap<u64, String>>,
+            id: u64,
+        ) -> Option<String> {
+            cache.lock().unwrap().get(&id).cloned()
+        }
+        fn store(cache: &Mutex<HashMap<u64, String>>, id: u64, text: &str) {
+            cache.lock().unwrap().insert(id, text.to_owned());
+        }
+        if let Some(text) = lookup(cache, id) {
+            return text;
+        }
+        let text = render(id);
+        store(cache, id, &text);
+        text
+    }
+
+    #[test]
+    fn short_section_valid_answers_pass_every_run() {
+        let answers: [(&str, Describe); 3] = [
+            ("drop", describe_drop),
+            ("or_insert_with", describe_or_insert_with),
+            ("helpers", describe_helpers),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_short_section(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

@@ -1032,4 +1032,135 @@ mod tests {
         }
         check_philosophers(back_off).unwrap();
     }
+
+    /// A pause of 1 to 5 ms, different on every call.
+    fn random_pause() {
+        use std::hash::{BuildHasher, RandomState};
+        let ms = RandomState::new().hash_one(Instant::now()) % 5 + 1;
+        thread::sleep(Duration::from_millis(ms));
+    }
+
+    /// The two accounts sorted by id first, then the amount moved by
+    /// which one is `from`.
+    fn transfer_sorted(from: &Account, to: &Account, amount: i64) {
+        if from.id == to.id {
+            return;
+        }
+        let (first, second) = if from.id < to.id {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let mut a = first.lock();
+        let mut b = second.lock();
+        if first.id == from.id {
+            *a -= amount;
+            *b += amount;
+        } else {
+            *b -= amount;
+            *a += amount;
+        }
+    }
+
+    /// A `match` on `cmp`: equal returns, else lower id first.
+    fn transfer_cmp(from: &Account, to: &Account, amount: i64) {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let (mut f, mut t) = match from.id.cmp(&to.id) {
+            Equal => return,
+            Less => {
+                let f = from.lock();
+                (f, to.lock())
+            }
+            Greater => {
+                let t = to.lock();
+                (from.lock(), t)
+            }
+        };
+        *f -= amount;
+        *t += amount;
+    }
+
+    /// Back-off with a random pause after giving up.
+    fn transfer_random_back_off(from: &Account, to: &Account, amount: i64) {
+        if from.id == to.id {
+            return;
+        }
+        loop {
+            let mut f = from.lock();
+            if let Some(mut t) = to.try_lock_for(Duration::from_millis(1)) {
+                *f -= amount;
+                *t += amount;
+                return;
+            }
+            drop(f);
+            random_pause();
+        }
+    }
+
+    #[test]
+    fn transfer_valid_answers_pass_every_run() {
+        type Transfer = fn(&Account, &Account, i64);
+        let answers: [(&str, Transfer); 3] = [
+            ("sorted", transfer_sorted),
+            ("cmp", transfer_cmp),
+            ("random back-off", transfer_random_back_off),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_transfer(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// The philosopher whose right fork is fork 0 takes it first.
+    fn philosopher_last_one_right_first(left: &Fork, right: &Fork) {
+        if right.id == 0 {
+            let r = right.lock();
+            let l = left.lock();
+            eat(&l, &r);
+        } else {
+            let l = left.lock();
+            let r = right.lock();
+            eat(&l, &r);
+        }
+    }
+
+    /// `min_by_key`/`max_by_key` on the ids.
+    fn philosopher_min_max(left: &Fork, right: &Fork) {
+        let low = std::cmp::min_by_key(left, right, |f| f.id);
+        let high = std::cmp::max_by_key(left, right, |f| f.id);
+        let first = low.lock();
+        let second = high.lock();
+        eat(&first, &second);
+    }
+
+    /// `try_lock_for` with a random back-off, as the exercise suggests.
+    fn philosopher_random_back_off(left: &Fork, right: &Fork) {
+        loop {
+            let l = left.lock();
+            if let Some(r) = right.try_lock_for(Duration::from_millis(2)) {
+                eat(&l, &r);
+                return;
+            }
+            drop(l);
+            random_pause();
+        }
+    }
+
+    #[test]
+    fn philosophers_valid_answers_pass_every_run() {
+        type HaveAMeal = fn(&Fork, &Fork);
+        let answers: [(&str, HaveAMeal); 3] = [
+            ("last one right first", philosopher_last_one_right_first),
+            ("min/max", philosopher_min_max),
+            ("random back-off", philosopher_random_back_off),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_philosophers(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

@@ -672,4 +672,147 @@ mod tests {
         fails(starts_over, "is gone");
         assert!(check_poison(recovers).is_ok());
     }
+
+    /// The chapter's "unlock before the early return": passes, though it
+    /// would be forgotten again on the next path someone adds.
+    fn unlocks_on_each_path(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        if amount < 0 {
+            // SAFETY: `token` came from `total.lock.lock()` above.
+            unsafe { total.lock.unlock(token) };
+            return Err(format!("refused: {amount} is negative"));
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        Ok(new)
+    }
+
+    /// A `Drop` type of one's own that holds the token.
+    fn own_guard_type(total: &Total, amount: i64) -> Result<i64, String> {
+        struct Unlock<'a> {
+            lock: &'a Lock,
+            token: Option<Token>,
+        }
+        impl Drop for Unlock<'_> {
+            fn drop(&mut self) {
+                if let Some(token) = self.token.take() {
+                    // SAFETY: `token` came from `self.lock.lock()`.
+                    unsafe { self.lock.unlock(token) }
+                }
+            }
+        }
+        let _unlock = Unlock {
+            lock: &total.lock,
+            token: Some(total.lock.lock()),
+        };
+        if amount < 0 {
+            return Err(format!("refused: {amount} is negative"));
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    /// scopeguard's `defer!`, the token moved into it.
+    fn deferred(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        scopeguard::defer! {
+            // SAFETY: `token` came from `total.lock.lock()` above.
+            unsafe { total.lock.unlock(token) }
+        }
+        if amount < 0 {
+            return Err(format!("refused: {amount} is negative"));
+        }
+        let new = total.get() + amount;
+        total.set(new);
+        Ok(new)
+    }
+
+    /// One way out: the work in a closure, one unlock after it.
+    fn single_exit(total: &Total, amount: i64) -> Result<i64, String> {
+        let token = total.lock.lock();
+        let result = (|| {
+            if amount < 0 {
+                return Err(format!("refused: {amount} is negative"));
+            }
+            let new = total.get() + amount;
+            total.set(new);
+            Ok(new)
+        })();
+        // SAFETY: `token` came from `total.lock.lock()` above.
+        unsafe { total.lock.unlock(token) };
+        result
+    }
+
+    #[test]
+    fn release_valid_answers_pass_every_run() {
+        type Update = fn(&Total, i64) -> Result<i64, String>;
+        let answers: [(&str, Update); 4] = [
+            ("unlock on each path", unlocks_on_each_path),
+            ("own guard type", own_guard_type),
+            ("defer!", deferred),
+            ("single exit", single_exit),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_release(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// Repairs only when poisoned, with `if let Err`.
+    fn repairs_when_poisoned(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        let mut guard = scores.lock().unwrap_or_else(PoisonError::into_inner);
+        if scores.is_poisoned() {
+            guard.sort();
+            scores.clear_poison();
+        }
+        guard.clone()
+    }
+
+    /// The copy taken and the guard dropped before clearing the flag: the
+    /// data is sorted by then, so a thread in between finds it sound.
+    fn clears_after_drop(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        match scores.lock() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => {
+                let mut guard = poisoned.into_inner();
+                guard.sort_unstable();
+                let copy = guard.to_vec();
+                drop(guard);
+                scores.clear_poison();
+                copy
+            }
+        }
+    }
+
+    /// `unwrap_or_else` with a closure that repairs inside it.
+    fn repairs_in_closure(scores: &Mutex<Vec<u32>>) -> Vec<u32> {
+        let guard = scores.lock().unwrap_or_else(|poisoned| {
+            let mut guard = poisoned.into_inner();
+            guard.sort();
+            scores.clear_poison();
+            guard
+        });
+        guard.clone()
+    }
+
+    #[test]
+    fn poison_valid_answers_pass_every_run() {
+        type Read = fn(&Mutex<Vec<u32>>) -> Vec<u32>;
+        let answers: [(&str, Read); 3] = [
+            ("repairs when poisoned", repairs_when_poisoned),
+            ("clears after drop", clears_after_drop),
+            ("repairs in closure", repairs_in_closure),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_poison(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

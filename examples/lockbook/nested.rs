@@ -450,4 +450,113 @@ mod tests {
         }
         assert!(check_book(right).is_ok());
     }
+
+    /// Helpers that take `&mut Store`, passed `&mut *guard` (as a learner
+    /// may write it, though `&mut guard` would do).
+    #[allow(clippy::explicit_auto_deref)]
+    fn restock_explicit_reborrow(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
+        fn take_from_warehouse(store: &mut Store, n: u32) {
+            store.warehouse -= n;
+        }
+        fn put_in_shop(store: &mut Store, n: u32) {
+            store.shop += n;
+        }
+        let mut guard = s.lock().unwrap();
+        take_from_warehouse(&mut guard, n);
+        meanwhile();
+        put_in_shop(&mut *guard, n);
+    }
+
+    /// One helper for the whole move, `meanwhile` passed along.
+    fn restock_one_helper(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
+        fn move_items(store: &mut Store, n: u32, meanwhile: &dyn Fn()) {
+            store.warehouse -= n;
+            meanwhile();
+            store.shop += n;
+        }
+        move_items(&mut s.lock().unwrap(), n, meanwhile);
+    }
+
+    /// No helpers, the guard dropped by hand at the end.
+    fn restock_inline_drop(s: &Storeroom, n: u32, meanwhile: &dyn Fn()) {
+        let mut store = s.lock().unwrap_or_else(|e| e.into_inner());
+        store.warehouse -= n;
+        meanwhile();
+        store.shop += n;
+        drop(store);
+    }
+
+    #[test]
+    fn restock_valid_answers_pass_every_run() {
+        type Restock = fn(&Storeroom, u32, &dyn Fn());
+        let answers: [(&str, Restock); 3] = [
+            ("reborrow", restock_explicit_reborrow),
+            ("one helper", restock_one_helper),
+            ("inline, drop", restock_inline_drop),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_restock(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// The helper takes the guard itself, by reference.
+    fn book_guard_helper(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn free_seats(guard: &std::sync::MutexGuard<'_, Seats>) -> i64 {
+            guard.free
+        }
+        let mut guard = s.lock().unwrap();
+        if free_seats(&guard) < n {
+            return false;
+        }
+        meanwhile();
+        guard.free -= n;
+        guard.booked += n;
+        true
+    }
+
+    /// One helper on `&mut Seats` does the check and the booking.
+    fn book_one_helper(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
+        fn try_book(seats: &mut Seats, n: i64, meanwhile: &dyn Fn()) -> bool {
+            if seats.free < n {
+                return false;
+            }
+            meanwhile();
+            seats.free -= n;
+            seats.booked += n;
+            true
+        }
+        try_book(&mut s.lock().unwrap(), n, meanwhile)
+    }
+
+    /// No helper: an `if`/`else` on the guard.
+    fn book_inline(s: &Hall, n: i64, meanwhile: &dyn Fn()) -> bool {
+        let mut seats = s.lock().unwrap();
+        if seats.free >= n {
+            meanwhile();
+            seats.free -= n;
+            seats.booked += n;
+            true
+        } else {
+            false
+        }
+    }
+
+    #[test]
+    fn book_valid_answers_pass_every_run() {
+        type Book = fn(&Hall, i64, &dyn Fn()) -> bool;
+        let answers: [(&str, Book); 3] = [
+            ("guard helper", book_guard_helper),
+            ("one helper", book_one_helper),
+            ("inline", book_inline),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_book(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

@@ -351,7 +351,11 @@ pub struct Config {
     pub greeting: String,
 }
 
-/// How many times [`load_config`] has run.
+/// How many times [`load_config`] has run, in the whole process: a check
+/// counts the loads it caused, so two checks at once would count each
+/// other's (the unit tests take turns), and a second check of the same
+/// `static`-based answer in one process finds the config loaded already.
+/// A learner's program runs the check once.
 static LOADS: AtomicUsize = AtomicUsize::new(0);
 
 /// Read the settings: slow (100 ms), and it must happen only once.
@@ -585,11 +589,149 @@ mod tests {
         &CONFIG
     }
 
+    /// The config checks count every `load_config` of the process: one
+    /// test of them at a time.
+    static CONFIG_ONE_AT_A_TIME: std::sync::Mutex<()> =
+        std::sync::Mutex::new(());
+
     #[test]
     fn config_check_fails_get_then_set_and_passes_once_only() {
+        let _one = CONFIG_ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let (what, _) = check_config(config_get_then_set).unwrap_err();
         assert!(what.contains("loaded the config"), "{what}");
         check_config(config_get_or_init).unwrap();
         check_config(config_lazy).unwrap();
+    }
+
+    /// A `loop` that returns the job it finds, and waits otherwise.
+    fn take_loop_pop(jobs: &Jobs) -> u32 {
+        let mut queue = jobs.queue.lock().unwrap();
+        loop {
+            if let Some(job) = queue.pop_front() {
+                return job;
+            }
+            queue = jobs.added.wait(queue).unwrap();
+        }
+    }
+
+    /// `wait_timeout` in a `while` loop: wakes now and then, but sleeps on
+    /// the `Condvar` and checks the queue after every wake-up.
+    fn take_wait_timeout(jobs: &Jobs) -> u32 {
+        let mut queue = jobs.queue.lock().unwrap();
+        while queue.is_empty() {
+            let timeout = Duration::from_millis(100);
+            queue = jobs.added.wait_timeout(queue, timeout).unwrap().0;
+        }
+        queue.pop_front().unwrap()
+    }
+
+    /// `wait_timeout_while` in a loop.
+    fn take_wait_timeout_while(jobs: &Jobs) -> u32 {
+        let mut queue = jobs.queue.lock().unwrap();
+        loop {
+            let timeout = Duration::from_secs(1);
+            queue = jobs
+                .added
+                .wait_timeout_while(queue, timeout, |q| q.is_empty())
+                .unwrap()
+                .0;
+            if let Some(job) = queue.pop_front() {
+                return job;
+            }
+        }
+    }
+
+    #[test]
+    fn take_job_valid_answers_pass_every_run() {
+        type Take = fn(&Jobs) -> u32;
+        let answers: [(&str, Take); 3] = [
+            ("loop pop", take_loop_pop),
+            ("wait_timeout", take_wait_timeout),
+            ("wait_timeout_while", take_wait_timeout_while),
+        ];
+        // The twenty runs go at once, as above: each mostly waits.
+        std::thread::scope(|s| {
+            for _ in 0..20 {
+                s.spawn(|| {
+                    for (name, answer) in answers {
+                        let verdict = check_take_job(answer);
+                        assert!(verdict.is_ok(), "{name}: {verdict:?}");
+                    }
+                });
+            }
+        });
+    }
+
+    /// Twenty copies of one answer, each with a `static` of its own: a
+    /// config is loaded once per process, so each run needs a fresh one.
+    macro_rules! twenty {
+        ($($body:tt)*) => {{
+            macro_rules! one {
+                () => {{
+                    fn config() -> &'static Config {
+                        $($body)*
+                    }
+                    config as fn() -> &'static Config
+                }};
+            }
+            [
+                one!(), one!(), one!(), one!(), one!(),
+                one!(), one!(), one!(), one!(), one!(),
+                one!(), one!(), one!(), one!(), one!(),
+                one!(), one!(), one!(), one!(), one!(),
+            ]
+        }};
+    }
+
+    #[test]
+    fn config_valid_answers_pass_every_run() {
+        let _one = CONFIG_ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        type Runs = [fn() -> &'static Config; 20];
+        let answers: [(&str, Runs); 4] = [
+            (
+                "get_or_init with a closure",
+                twenty! {
+                    static CONFIG: OnceLock<Config> = OnceLock::new();
+                    CONFIG.get_or_init(|| load_config())
+                },
+            ),
+            (
+                "LazyLock::force",
+                twenty! {
+                    static CONFIG: std::sync::LazyLock<Config> =
+                        std::sync::LazyLock::new(load_config);
+                    std::sync::LazyLock::force(&CONFIG)
+                },
+            ),
+            (
+                "get first, then get_or_init",
+                twenty! {
+                    static CONFIG: OnceLock<Config> = OnceLock::new();
+                    if let Some(config) = CONFIG.get() {
+                        return config;
+                    }
+                    CONFIG.get_or_init(load_config)
+                },
+            ),
+            (
+                "a Mutex around the first load",
+                twenty! {
+                    static CONFIG: std::sync::Mutex<Option<&'static Config>> =
+                        std::sync::Mutex::new(None);
+                    let mut config = CONFIG.lock().unwrap();
+                    *config.get_or_insert_with(|| Box::leak(Box::new(load_config())))
+                },
+            ),
+        ];
+        for (name, runs) in answers {
+            for answer in runs {
+                let verdict = check_config(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
     }
 }

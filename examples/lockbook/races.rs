@@ -435,4 +435,114 @@ mod tests {
             started.elapsed() < crate::exercise::LIMIT + Duration::from_secs(2)
         );
     }
+
+    fn fetch_update(v: &Visits) {
+        v.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| Some(n + 1))
+            .unwrap();
+    }
+
+    fn compare_exchange_weak_loop(v: &Visits) {
+        let mut seen = v.load(Ordering::SeqCst);
+        loop {
+            match v.compare_exchange_weak(
+                seen,
+                seen + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => break,
+                Err(actual) => seen = actual,
+            }
+        }
+    }
+
+    /// Loads afresh before every try.
+    fn load_in_the_loop(v: &Visits) {
+        loop {
+            let seen = v.load(Ordering::Relaxed);
+            if v.compare_exchange(
+                seen,
+                seen + 1,
+                Ordering::SeqCst,
+                Ordering::Relaxed,
+            )
+            .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn visits_valid_answers_pass_every_run() {
+        type RecordVisit = fn(&Visits);
+        let answers: [(&str, RecordVisit); 4] = [
+            ("fetch_add relaxed", |v| {
+                v.fetch_add(1, Ordering::Relaxed);
+            }),
+            ("fetch_update", fetch_update),
+            ("compare_exchange_weak", compare_exchange_weak_loop),
+            ("load in the loop", load_in_the_loop),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_visits(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// Early return, and a helper that takes the guarded value.
+    fn helper_on_the_value(t: &Tickets) -> bool {
+        fn take_one(left: &mut i64) -> bool {
+            if *left <= 0 {
+                return false;
+            }
+            *left -= 1;
+            true
+        }
+        let mut left = t.lock().unwrap();
+        take_one(&mut left)
+    }
+
+    /// The guard dropped by hand once the ticket is taken.
+    fn explicit_drop(t: &Tickets) -> bool {
+        let mut left =
+            t.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *left == 0 {
+            drop(left);
+            return false;
+        }
+        *left -= 1;
+        drop(left);
+        true
+    }
+
+    /// A match on the guard's value.
+    fn matches(t: &Tickets) -> bool {
+        let mut left = t.lock().unwrap();
+        match *left {
+            n if n > 0 => {
+                *left = n - 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn tickets_valid_answers_pass_every_run() {
+        type BuyTicket = fn(&Tickets) -> bool;
+        let answers: [(&str, BuyTicket); 3] = [
+            ("helper", helper_on_the_value),
+            ("explicit drop", explicit_drop),
+            ("match", matches),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_tickets(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

@@ -440,4 +440,92 @@ mod tests {
         assert_eq!(parse_line("5 + 2 = 7"), Some((5, 2, 7)));
         assert_eq!(parse_line("5 plus 2"), None);
     }
+
+    /// The `RefMut` dropped by hand before `note`.
+    fn deposit_drop_borrow(account: &Account, amount: i64) {
+        let guard = account.lock();
+        let mut ledger = guard.borrow_mut();
+        let before = ledger.balance;
+        ledger.balance += amount;
+        let after = ledger.balance;
+        drop(ledger);
+        note(account, format!("{before} + {amount} = {after}"));
+    }
+
+    /// A helper on `&mut Ledger`: the borrow is a temporary of the `let`.
+    fn deposit_via_helper(account: &Account, amount: i64) {
+        fn add(ledger: &mut Ledger, amount: i64) -> (i64, i64) {
+            let before = ledger.balance;
+            ledger.balance += amount;
+            (before, ledger.balance)
+        }
+        let guard = account.lock();
+        let (before, after) = add(&mut guard.borrow_mut(), amount);
+        note(account, format!("{before} + {amount} = {after}"));
+    }
+
+    /// One short borrow to read, one to write, each its own statement.
+    fn deposit_read_then_write(account: &Account, amount: i64) {
+        let guard = account.lock();
+        let before = guard.borrow().balance;
+        guard.borrow_mut().balance = before + amount;
+        note(
+            account,
+            format!("{before} + {amount} = {}", before + amount),
+        );
+    }
+
+    #[test]
+    fn deposit_valid_answers_pass_every_run() {
+        type Deposit = fn(&Account, i64);
+        let answers: [(&str, Deposit); 3] = [
+            ("drop the borrow", deposit_drop_borrow),
+            ("helper", deposit_via_helper),
+            ("read then write", deposit_read_then_write),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_deposit(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// Lock once, then walk with an explicit stack instead of recursion.
+    fn cost_with_a_stack(org: &Mutex<Org>, who: &str) -> u64 {
+        let chart = org.lock().unwrap();
+        let mut stack = vec![who.to_owned()];
+        let mut total = 0;
+        while let Some(person) = stack.pop() {
+            total += chart.cost(&person);
+            stack.extend(chart.reports(&person).iter().cloned());
+        }
+        total
+    }
+
+    /// A recursive helper with a `for` loop, the guard passed as `&Org`.
+    fn cost_for_loop(org: &Mutex<Org>, who: &str) -> u64 {
+        fn walk(chart: &Org, who: &str) -> u64 {
+            let mut total = chart.cost(who);
+            for report in chart.reports(who) {
+                total += walk(chart, report);
+            }
+            total
+        }
+        let chart = org.lock().unwrap_or_else(|e| e.into_inner());
+        walk(&chart, who)
+    }
+
+    #[test]
+    fn team_cost_valid_answers_pass_every_run() {
+        type TeamCost = fn(&Mutex<Org>, &str) -> u64;
+        let answers: [(&str, TeamCost); 2] =
+            [("stack", cost_with_a_stack), ("for loop", cost_for_loop)];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_team_cost(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

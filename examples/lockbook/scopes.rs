@@ -546,4 +546,99 @@ mod tests {
             started.elapsed() < crate::exercise::LIMIT + Duration::from_secs(1)
         );
     }
+
+    /// The guard dropped by hand before the report.
+    fn report_after_drop(total: &Total, amount: u64, report: &dyn Fn(u64)) {
+        let mut t = total.lock().unwrap();
+        *t += amount;
+        let now = *t;
+        drop(t);
+        report(now);
+    }
+
+    /// A helper that takes `&mut u64`: the guard is a temporary of the
+    /// `let`, dropped at its `;`.
+    fn report_via_helper(total: &Total, amount: u64, report: &dyn Fn(u64)) {
+        fn add(t: &mut u64, amount: u64) -> u64 {
+            *t += amount;
+            *t
+        }
+        let now = add(&mut total.lock().unwrap(), amount);
+        report(now);
+    }
+
+    /// The guard moved into a closure by `Result::map`.
+    fn report_via_map(total: &Total, amount: u64, report: &dyn Fn(u64)) {
+        let now = total
+            .lock()
+            .map(|mut t| {
+                *t += amount;
+                *t
+            })
+            .unwrap();
+        report(now);
+    }
+
+    #[test]
+    fn report_total_valid_answers_pass_every_run() {
+        let answers: [(&str, UpdateTotal); 3] = [
+            ("drop", report_after_drop),
+            ("helper", report_via_helper),
+            ("map", report_via_map),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_report_total(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// A block in the `while let` condition: its guard ends with it.
+    fn pop_in_condition_block(queue: &Queue, process: &dyn Fn(u32)) {
+        while let Some(job) = {
+            let mut q = queue.lock().unwrap();
+            q.pop()
+        } {
+            process(job);
+        }
+    }
+
+    /// The guard dropped by hand, then a match on the job.
+    fn pop_then_drop(queue: &Queue, process: &dyn Fn(u32)) {
+        loop {
+            let mut q = queue.lock().unwrap();
+            let job = q.pop();
+            drop(q);
+            match job {
+                Some(job) => process(job),
+                None => return,
+            }
+        }
+    }
+
+    /// A helper that locks and pops: its guard ends when it returns.
+    fn pop_in_helper(queue: &Queue, process: &dyn Fn(u32)) {
+        fn next_job(queue: &Queue) -> Option<u32> {
+            queue.lock().unwrap().pop()
+        }
+        while let Some(job) = next_job(queue) {
+            process(job);
+        }
+    }
+
+    #[test]
+    fn job_queue_valid_answers_pass_every_run() {
+        let answers: [(&str, Worker); 3] = [
+            ("block in the condition", pop_in_condition_block),
+            ("drop", pop_then_drop),
+            ("helper", pop_in_helper),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_job_queue(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
 }

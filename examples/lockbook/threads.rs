@@ -173,6 +173,8 @@ fn run_squares(
 
 /// Which thread added up which part: (thread, length of the part).
 static CALLS: Mutex<Vec<(ThreadId, usize)>> = Mutex::new(Vec::new());
+/// One `check_parts` at a time (`CALLS` is shared).
+static PARTS_CHECKING: Mutex<()> = Mutex::new(());
 
 /// The learner's `add_up`: the sum of a part, remembering who added it.
 fn add_up(part: &[u64]) -> u64 {
@@ -190,6 +192,8 @@ pub type SumInParts = fn(&[u64], usize, fn(&[u64]) -> u64) -> u64;
 /// `parts` parts (more than one), each on its own thread, every number in
 /// exactly one part.
 pub fn check_parts(sum_in_parts: SumInParts) -> Verdict {
+    // One check at a time: `CALLS` is shared.
+    let _one_check = PARTS_CHECKING.lock().unwrap_or_else(|e| e.into_inner());
     let cases = [(12, 4), (10, 3), (7, 2), (100, 7), (3, 5), (5, 1)];
     for (len, parts) in cases {
         let numbers: Vec<u64> = (1..=len).collect();
@@ -403,10 +407,11 @@ mod tests {
         })
     }
 
+    /// The tests of this module run in parallel and the checks of
+    /// `check_parts` share CALLS: one test of them at a time.
+
     #[test]
     fn parts_catches_wrong_fixes() {
-        // The tests of this module run in parallel and share CALLS: run
-        // the cases of check_parts one test at a time.
         let one = check_parts(sum_on_one_thread).unwrap_err();
         assert!(one.0.contains("calling thread"), "{one:?}");
         let down = check_parts(sum_rounded_down).unwrap_err();
@@ -414,5 +419,132 @@ mod tests {
         let many = check_parts(sum_too_many).unwrap_err();
         assert!(many.1.contains("at most"), "{many:?}");
         check_parts(sum_div_ceil).unwrap();
+    }
+
+    /// Scoped threads instead of `thread::spawn`: the same handles.
+    fn squares_scoped(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        thread::scope(|s| {
+            let handles: Vec<_> = numbers
+                .iter()
+                .map(|&n| s.spawn(move || square(n)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }
+
+    /// Two plain loops: spawn every thread, then join every handle.
+    fn squares_loops(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let mut handles = Vec::new();
+        for n in numbers {
+            handles.push(thread::spawn(move || square(n)));
+        }
+        let mut out = Vec::new();
+        for handle in handles {
+            out.push(handle.join().unwrap());
+        }
+        out
+    }
+
+    /// Each thread writes its own slot, by index; joined before reading.
+    fn squares_slots(numbers: Vec<u64>, square: fn(u64) -> u64) -> Vec<u64> {
+        let slots = std::sync::Arc::new(Mutex::new(vec![0; numbers.len()]));
+        let handles: Vec<_> = numbers
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let slots = std::sync::Arc::clone(&slots);
+                thread::spawn(move || {
+                    let sq = square(n);
+                    slots.lock().unwrap()[i] = sq;
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        slots.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn squares_valid_answers_pass_every_run() {
+        let answers: [(&str, Squares); 3] = [
+            ("scoped", squares_scoped),
+            ("loops", squares_loops),
+            ("slots", squares_slots),
+        ];
+        // Five runs each, not twenty: a run of this check takes about a
+        // second (it waits for the slow squares twice), and the checks
+        // take turns (`CHECKING`).
+        for _ in 0..5 {
+            for (name, answer) in answers {
+                let verdict = check_squares(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
+    }
+
+    /// Index arithmetic: parts of len / parts, the last one to the end.
+    fn sum_last_to_end(n: &[u64], parts: usize, add: fn(&[u64]) -> u64) -> u64 {
+        let size = n.len() / parts;
+        thread::scope(|s| {
+            let mut handles = Vec::new();
+            for i in 0..parts {
+                let start = i * size;
+                let end = if i == parts - 1 {
+                    n.len()
+                } else {
+                    start + size
+                };
+                let part = &n[start..end];
+                handles.push(s.spawn(move || add(part)));
+            }
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        })
+    }
+
+    /// The remainder spread over the first parts, empty parts skipped.
+    fn sum_spread(n: &[u64], parts: usize, add: fn(&[u64]) -> u64) -> u64 {
+        let (size, extra) = (n.len() / parts, n.len() % parts);
+        thread::scope(|s| {
+            let mut handles = Vec::new();
+            let mut start = 0;
+            for i in 0..parts {
+                let end = start + size + usize::from(i < extra);
+                if end > start {
+                    let part = &n[start..end];
+                    handles.push(s.spawn(move || add(part)));
+                }
+                start = end;
+            }
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        })
+    }
+
+    /// `thread::spawn` with an owned copy of each part, then join.
+    fn sum_owned(n: &[u64], parts: usize, add: fn(&[u64]) -> u64) -> u64 {
+        let size = n.len().div_ceil(parts);
+        let handles: Vec<_> = n
+            .chunks(size)
+            .map(|part| {
+                let part = part.to_vec();
+                thread::spawn(move || add(&part))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    }
+
+    #[test]
+    fn parts_valid_answers_pass_every_run() {
+        let answers: [(&str, SumInParts); 3] = [
+            ("last to the end", sum_last_to_end),
+            ("spread", sum_spread),
+            ("owned", sum_owned),
+        ];
+        for _ in 0..20 {
+            for (name, answer) in answers {
+                let verdict = check_parts(answer);
+                assert!(verdict.is_ok(), "{name}: {verdict:?}");
+            }
+        }
     }
 }
