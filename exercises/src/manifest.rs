@@ -19,9 +19,15 @@ pub struct Manifest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
-    /// The chapter's file, from the repository root (`src/NAME.md`). Its
-    /// minutes are written once, in its `**Time:**` line.
+    /// The chapter's file, from the repository root (`src/NAME.md`).
     pub file: String,
+    /// Minutes to read the chapter and run its programs. With its
+    /// exercises' minutes, they make the chapter's `**Time:**` line, which
+    /// is rendered from here.
+    pub reading: u32,
+    /// Said after the reading minutes, if anything (in parentheses).
+    #[serde(default)]
+    pub reading_note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

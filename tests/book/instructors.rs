@@ -137,7 +137,7 @@ fn first_number(s: &str) -> Option<u32> {
 
 /// The paragraph of a chapter that starts with `**Time:**`, on one line.
 fn time_paragraph(file: &str) -> String {
-    let text = read(format!("src/{file}"));
+    let text = crate::manifest::rendered(&format!("src/{file}"));
     let mut lines = text.lines().skip_while(|l| !l.starts_with("**Time:**"));
     let first = lines
         .next()

@@ -34,7 +34,7 @@ const GENERATED: &str = "<!-- Generated from exercises.toml by \
     tests/book/manifest.rs: edit the manifest, then run `SNAPSHOTS=overwrite \
     cargo test -p book-tests --test book manifest`. -->\n";
 
-pub use exercises::manifest::{Exercise, Manifest};
+pub use exercises::manifest::{Chapter, Exercise, Manifest};
 
 pub fn manifest() -> Manifest {
     Manifest::load(root()).unwrap_or_else(|e| panic!("{e}"))
@@ -144,28 +144,70 @@ pub fn render_plan(manifest: &Manifest) -> String {
 /// line of the chapter that includes it (mdBook's path is relative to the
 /// chapter; the section's own includes are relative to itself).
 pub fn exercises_section(chapter: &str) -> (String, String) {
-    let stem = chapter
-        .strip_prefix("src/")
-        .and_then(|c| c.strip_suffix(".md"))
-        .unwrap_or_else(|| {
-            panic!("{MANIFEST}: chapter {chapter} is not src/NAME.md")
-        });
+    let stem = stem(chapter);
     (
         format!("src/generated/exercises-{stem}.md"),
         format!("{{{{#include generated/exercises-{stem}.md}}}}"),
     )
 }
 
-/// The text of `chapter` as mdBook renders it: with its generated
-/// exercises section in place of the line that includes it.
-pub fn chapter_with_exercises(chapter: &str) -> String {
-    let (file, include) = exercises_section(chapter);
-    let text = read(chapter);
-    if text.lines().any(|l| l.trim() == include) {
-        text.replace(&include, &read(&file))
-    } else {
-        text
+/// The text of `chapter` (`src/NAME.md`) as mdBook renders it: every
+/// `{{#include generated/...}}` replaced by the generated file.
+pub fn rendered(chapter: &str) -> String {
+    let mut text = read(chapter);
+    while let Some(start) = text.find("{{#include generated/") {
+        let end = start
+            + text[start..].find("}}").unwrap_or_else(|| {
+                panic!("{chapter}: an unclosed {{{{#include")
+            })
+            + 2;
+        let path = &text[start + "{{#include ".len()..end - 2];
+        let included = read(format!("src/{}", path.trim()));
+        text.replace_range(start..end, &included);
     }
+    text
+}
+
+/// The generated `**Time:**` text of `chapter`, and the line of the
+/// chapter that shows it.
+pub fn time_line(chapter: &str) -> (String, String) {
+    let stem = stem(chapter);
+    (
+        format!("src/generated/time-{stem}.md"),
+        format!("**Time:** {{{{#include generated/time-{stem}.md}}}}"),
+    )
+}
+
+/// `NAME` of `src/NAME.md`.
+fn stem(chapter: &str) -> &str {
+    chapter
+        .strip_prefix("src/")
+        .and_then(|c| c.strip_suffix(".md"))
+        .unwrap_or_else(|| {
+            panic!("{MANIFEST}: chapter {chapter} is not src/NAME.md")
+        })
+}
+
+/// What follows `**Time:**` in a chapter with exercises: its reading
+/// minutes and its exercises' minutes, added up. No line break at the end:
+/// the chapter includes it in the middle of a line.
+pub fn render_time(manifest: &Manifest, chapter: &Chapter) -> String {
+    let exercises: u32 = manifest
+        .exercise
+        .iter()
+        .filter(|e| e.chapter == chapter.file)
+        .map(|e| e.minutes)
+        .sum();
+    let note = chapter
+        .reading_note
+        .as_ref()
+        .map_or(String::new(), |n| format!(" ({n})"));
+    format!(
+        "about {} minutes: {} to read and run{note}, {exercises} for the \
+         exercises.",
+        chapter.reading + exercises,
+        chapter.reading
+    )
 }
 
 /// A chapter's exercises, one `### N. Title` section each: the text, the
@@ -256,13 +298,24 @@ fn the_committed_pages_are_rendered_from_the_manifest() {
     }
 }
 
-/// Each chapter's exercises section is the manifest's, rendered, and the
-/// chapter includes it once, under `## Exercises`.
+/// Each chapter's exercises section and `**Time:**` line are the
+/// manifest's, rendered, and the chapter includes them: the section once,
+/// under `## Exercises`.
 #[test]
 fn the_chapters_exercises_are_rendered_from_the_manifest() {
     let manifest = manifest();
     for chapter in &manifest.chapter {
         let (file, include) = exercises_section(&chapter.file);
+        let (time_file, time_include) = time_line(&chapter.file);
+        assert_data_eq!(
+            render_time(&manifest, chapter),
+            Data::read_from(&root().join(&time_file), None).raw()
+        );
+        assert!(
+            read(&chapter.file).lines().any(|l| l == time_include),
+            "{}: its Time line must be `{time_include}`",
+            chapter.file
+        );
         let fresh = render_exercises(&manifest, &chapter.file);
         assert_data_eq!(
             fresh,
@@ -329,7 +382,7 @@ fn chapters_and_minutes_are_the_books() {
     let with_exercises: Vec<&String> = order
         .iter()
         .filter(|file| {
-            commands(&chapter_with_exercises(file))
+            commands(&rendered(file))
                 .iter()
                 .any(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
         })
@@ -356,11 +409,10 @@ fn chapters_and_minutes_are_the_books() {
              exercise minutes of its `**Time:**` line",
             chapter.file
         );
-        let in_text: BTreeSet<String> =
-            commands(&chapter_with_exercises(&chapter.file))
-                .into_iter()
-                .filter(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
-                .collect();
+        let in_text: BTreeSet<String> = commands(&rendered(&chapter.file))
+            .into_iter()
+            .filter(|n| n.starts_with("ex_") && !n.ends_with("_solution"))
+            .collect();
         let in_manifest: BTreeSet<String> =
             exercises.iter().map(|e| e.name.clone()).collect();
         assert_eq!(
@@ -460,6 +512,7 @@ fn the_renderer_writes_what_the_page_shows() {
         r#"
         [[chapter]]
         file = "src/testing.md"
+        reading = 35
         [[exercise]]
         name = "ex_testing_seats"
         chapter = "src/testing.md"
