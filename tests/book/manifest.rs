@@ -72,7 +72,7 @@ pub fn render_sheets(manifest: &Manifest) -> String {
             out,
             "\n### {title}\n\nChapter: [{title}]({link}). Exercises: about {} \
              minutes.\n",
-            chapter_exercise_minutes(link)
+            exercise_minutes(manifest, &chapter.file)
         )
         .unwrap();
         let exercises = manifest
@@ -109,8 +109,19 @@ pub fn render_plan(manifest: &Manifest) -> String {
     let mut totals = [0; 2];
     for chapter in summary_chapters() {
         let file = format!("src/{}", chapter.file);
-        let minutes = chapter_minutes(&chapter.file);
-        let exercise_minutes = chapter_exercise_minutes(&chapter.file);
+        // From the manifest where it has the chapter, not from the
+        // rendered Time line on disk, which may be older.
+        let (minutes, exercise_minutes) =
+            match manifest.chapter.iter().find(|c| c.file == file) {
+                Some(c) => {
+                    let m = exercise_minutes(manifest, &c.file);
+                    (c.reading + m, m)
+                }
+                None => (
+                    chapter_minutes(&chapter.file),
+                    chapter_exercise_minutes(&chapter.file),
+                ),
+            };
         let exercises: Vec<String> = manifest
             .exercise
             .iter()
@@ -188,16 +199,21 @@ fn stem(chapter: &str) -> &str {
         })
 }
 
+/// The minutes of the exercises of `chapter`, added up.
+fn exercise_minutes(manifest: &Manifest, chapter: &str) -> u32 {
+    manifest
+        .exercise
+        .iter()
+        .filter(|e| e.chapter == chapter)
+        .map(|e| e.minutes)
+        .sum()
+}
+
 /// What follows `**Time:**` in a chapter with exercises: its reading
 /// minutes and its exercises' minutes, added up. No line break at the end:
 /// the chapter includes it in the middle of a line.
 pub fn render_time(manifest: &Manifest, chapter: &Chapter) -> String {
-    let exercises: u32 = manifest
-        .exercise
-        .iter()
-        .filter(|e| e.chapter == chapter.file)
-        .map(|e| e.minutes)
-        .sum();
+    let exercises = exercise_minutes(manifest, &chapter.file);
     let note = chapter
         .reading_note
         .as_ref()
