@@ -371,6 +371,10 @@ pub mod scopes;
 pub mod testing;
 pub mod threads;
 
+// The races and deadlocks the book's explorer plays, under shuttle.
+#[cfg(feature = "shuttle")]
+pub mod scenarios;
+
 // The watched lock the checks hand to the learner's code.
 pub mod watched;
 

@@ -210,6 +210,24 @@ pub fn draw_timelines(args: &[String]) -> Result {
     timeline("deadlock", "deadlock", 3, "deadlock_two_accounts", &[])
 }
 
+/// `cargo xtask scenarios`: run every scenario of "play the scheduler"
+/// (examples/lockbook/scenarios) under every shuttle schedule and write
+/// the explorer's data, src/explorer/NAME.js, and each chapter's static
+/// fallback, src/generated/explorer-NAME.md (tools/explorer). The tests
+/// fail when a committed file differs from a fresh run.
+pub fn scenarios(args: &[String]) -> Result {
+    if !args.is_empty() {
+        return Err(usage("usage: cargo xtask scenarios"));
+    }
+    process::run(
+        cmd(
+            "cargo",
+            &["run", "--locked", "-q", "--package", "book-explorer"],
+        ),
+        20 * MINUTE,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,12 @@ const TASKS: &[(&str, &str, &str, Task)] = &[
         figures::draw_timelines,
     ),
     (
+        "scenarios",
+        "",
+        "run the explorer's scenarios in every order: src/explorer/, src/generated/explorer-*",
+        figures::scenarios,
+    ),
+    (
         "bench",
         "[--only LIST] [--skip LIST] [--runs N] [--whole-runs N]",
         "measure build and test times (a benchmark, not a test)",

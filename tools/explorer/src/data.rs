@@ -1,0 +1,333 @@
+//! The explorer's data: the tree of a scenario's schedules, each node a
+//! state the reader can reach, with what each thread can do there; and
+//! the static fallback the page shows without JavaScript (and in print).
+
+use std::collections::BTreeMap;
+
+use lockbook::scenarios::record::State;
+use lockbook::scenarios::{Ending, Scenario};
+use serde_json::{Value, json};
+
+use crate::{Execution, Move};
+
+/// A node of the tree of schedules.
+struct Node {
+    state: State,
+    /// (move, child), in the order first met.
+    children: Vec<(Move, usize)>,
+    ending: Option<Ending>,
+}
+
+/// The tree: every execution's moves, merged where they agree.
+pub struct Tree {
+    nodes: Vec<Node>,
+    threads: Vec<String>,
+}
+
+impl Tree {
+    pub fn new(scenario: &Scenario, executions: &[Execution]) -> Tree {
+        let initial = executions[0].initial.clone();
+        let mut nodes = vec![Node {
+            state: initial,
+            children: Vec::new(),
+            ending: None,
+        }];
+        for execution in executions {
+            let mut at = 0;
+            for step in &execution.moves {
+                let found = nodes[at]
+                    .children
+                    .iter()
+                    .find(|(m, _)| same_move(m, step))
+                    .map(|&(_, child)| child);
+                at = match found {
+                    Some(child) => child,
+                    None => {
+                        let state = step
+                            .events
+                            .last()
+                            .expect("a move has steps")
+                            .state
+                            .clone();
+                        nodes.push(Node {
+                            state,
+                            children: Vec::new(),
+                            ending: None,
+                        });
+                        let child = nodes.len() - 1;
+                        nodes[at].children.push((step.clone(), child));
+                        child
+                    }
+                };
+            }
+            match &nodes[at].ending {
+                None => nodes[at].ending = Some(execution.ending.clone()),
+                Some(seen) => assert_eq!(
+                    seen, &execution.ending,
+                    "{}: one schedule, two endings",
+                    scenario.name
+                ),
+            }
+        }
+        let threads = scenario
+            .threads
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        Tree { nodes, threads }
+    }
+
+    /// The schedules a reader can play (the leaves), and their endings.
+    pub fn endings(&self) -> (usize, BTreeMap<&'static str, usize>) {
+        let mut counts = BTreeMap::new();
+        let mut leaves = 0;
+        for node in &self.nodes {
+            if node.children.is_empty() {
+                leaves += 1;
+                let kind =
+                    node.ending.as_ref().expect("a leaf has an ending").kind;
+                *counts.entry(kind).or_insert(0) += 1;
+            }
+        }
+        (leaves, counts)
+    }
+
+    /// Whether some schedule through each node ends badly.
+    fn bad(&self) -> Vec<bool> {
+        let mut bad = vec![false; self.nodes.len()];
+        // Children come after their parent: walk back to front.
+        for at in (0..self.nodes.len()).rev() {
+            let node = &self.nodes[at];
+            bad[at] = node.ending.as_ref().is_some_and(|e| e.kind != "ok")
+                && node.children.is_empty()
+                || node.children.iter().any(|&(_, c)| bad[c]);
+        }
+        bad
+    }
+
+    /// The first schedule (in the order found) that ends badly: the
+    /// moves from the root, as the thread index of each.
+    fn bad_path(&self) -> Option<Vec<usize>> {
+        let bad = self.bad();
+        if !bad[0] {
+            return None;
+        }
+        let mut path = Vec::new();
+        let mut at = 0;
+        while let Some((step, child)) =
+            self.nodes[at].children.iter().find(|&&(_, c)| bad[c])
+        {
+            path.push(self.thread_index(&step.thread));
+            at = *child;
+        }
+        Some(path)
+    }
+
+    fn thread_index(&self, name: &str) -> usize {
+        self.threads
+            .iter()
+            .position(|t| t == name)
+            .unwrap_or_else(|| {
+                panic!("a step of {name}, which the scenario does not list")
+            })
+    }
+
+    /// What each thread can do at `node`.
+    fn threads_at(&self, node: &Node) -> Vec<Value> {
+        self.threads
+            .iter()
+            .map(|thread| {
+                if let Some((step, child)) =
+                    node.children.iter().find(|(m, _)| &m.thread == thread)
+                {
+                    return json!({
+                        "s": "ready",
+                        "line": step.events[0].line,
+                        "did": step.events.iter().map(|e| e.did.as_str()).collect::<Vec<_>>(),
+                        "to": child,
+                    });
+                }
+                if let Some((line, what)) = node.state.waiting.get(thread) {
+                    let holder = what
+                        .strip_prefix("lock ")
+                        .and_then(|lock| node.state.holders.get(lock))
+                        .map(|(holder, _)| holder.as_str());
+                    return json!({
+                        "s": "blocked",
+                        "line": line,
+                        "waits": what,
+                        "holder": holder,
+                    });
+                }
+                json!({ "s": "done" })
+            })
+            .collect()
+    }
+
+    /// The explorer's data for `scenario`, whose code is `source`.
+    pub fn data(&self, scenario: &Scenario, source: &str) -> Value {
+        let (schedules, endings) = self.endings();
+        let code: Vec<Value> = scenario
+            .threads
+            .iter()
+            .map(|(name, functions)| {
+                let lines: Vec<Value> = functions
+                    .iter()
+                    .flat_map(|f| function_lines(source, f))
+                    .map(|(n, text)| json!([n, text]))
+                    .collect();
+                json!({ "name": name, "code": lines })
+            })
+            .collect();
+        let nodes: Vec<Value> = self
+            .nodes
+            .iter()
+            .map(|node| {
+                let holders: BTreeMap<&str, Value> = node
+                    .state
+                    .holders
+                    .iter()
+                    .map(|(lock, (holder, times))| (lock.as_str(), json!([holder, times])))
+                    .collect();
+                json!({
+                    "values": node.state.values,
+                    "holders": holders,
+                    "threads": self.threads_at(node),
+                    "end": node.ending.as_ref().filter(|_| node.children.is_empty()).map(|e| json!({
+                        "kind": e.kind,
+                        "text": e.text,
+                    })),
+                })
+            })
+            .collect();
+        json!({
+            "name": scenario.name,
+            "title": scenario.title,
+            "source": crate::SOURCE,
+            "summary": { "schedules": schedules, "endings": endings },
+            "threads": code,
+            "nodes": nodes,
+            "bad": self.bad_path(),
+        })
+    }
+
+    /// The page's text without JavaScript: the summary and the schedule
+    /// that ends badly (or one that ends well), step by step.
+    pub fn fallback(&self, scenario: &Scenario, source: &str) -> String {
+        let lines: Vec<&str> = source.lines().collect();
+        let (schedules, endings) = self.endings();
+        let path = self.bad_path().unwrap_or_else(|| {
+            // No bad ending: the first schedule found.
+            let mut path = Vec::new();
+            let mut at = 0;
+            while let Some((step, child)) = self.nodes[at].children.first() {
+                path.push(self.thread_index(&step.thread));
+                at = *child;
+            }
+            path
+        });
+        let mut out = format!(
+            "<div class=\"explorer\" data-scenario=\"{}\">\n\n",
+            scenario.name
+        );
+        out += &format!(
+            "**{}.** {}\n\n",
+            scenario.title,
+            summary(schedules, &endings)
+        );
+        let mut at = 0;
+        for (n, &thread) in path.iter().enumerate() {
+            let (step, child) = self.nodes[at]
+                .children
+                .iter()
+                .find(|(m, _)| m.thread == self.threads[thread])
+                .expect("the path follows the tree");
+            let did: Vec<String> = step
+                .events
+                .iter()
+                .map(|e| {
+                    let code = lines[e.line as usize - 1].trim();
+                    format!("`{code}` ({})", e.did)
+                })
+                .collect();
+            out += &format!(
+                "{}. {} runs {}\n",
+                n + 1,
+                step.thread,
+                did.join(", then ")
+            );
+            at = *child;
+        }
+        let end = self.nodes[at]
+            .ending
+            .as_ref()
+            .expect("the path ends at a leaf");
+        out += &format!("\nThe end: {}.\n\n</div>\n", end.text);
+        out
+    }
+}
+
+/// "6 schedules: 4 lose an update" and the like.
+pub fn summary(
+    schedules: usize,
+    endings: &BTreeMap<&'static str, usize>,
+) -> String {
+    let bad: Vec<String> = endings
+        .iter()
+        .filter(|(kind, _)| **kind != "ok")
+        .map(|(kind, n)| format!("{n} {}", describe(kind, *n)))
+        .collect();
+    let schedules = match schedules {
+        1 => "1 schedule".to_owned(),
+        n => format!("{n} schedules"),
+    };
+    if bad.is_empty() {
+        format!("{schedules}: none ends badly.")
+    } else {
+        format!("{schedules}: {}.", bad.join(", "))
+    }
+}
+
+fn describe(kind: &str, n: usize) -> &'static str {
+    let one = n == 1;
+    match kind {
+        "lost-update" if one => "loses an update",
+        "lost-update" => "lose an update",
+        "oversold" if one => "sells the ticket twice",
+        "oversold" => "sell the ticket twice",
+        "deadlock" if one => "deadlocks",
+        "deadlock" => "deadlock",
+        "never-woken" if one => "waits forever",
+        "never-woken" => "wait forever",
+        _ => "end badly",
+    }
+}
+
+fn same_move(a: &Move, b: &Move) -> bool {
+    a.thread == b.thread
+        && a.events.len() == b.events.len()
+        && a.events
+            .iter()
+            .zip(&b.events)
+            .all(|(x, y)| x.line == y.line && x.did == y.did)
+}
+
+/// The lines of `fn NAME` in `source`: from its `fn` line (with the doc
+/// comments above it) to its closing brace, numbered from 1.
+pub fn function_lines(source: &str, name: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| {
+            let l = l.trim_start_matches("pub ");
+            l.starts_with(&format!("fn {name}("))
+                || l.starts_with(&format!("fn {name}<"))
+        })
+        .unwrap_or_else(|| panic!("{}: no fn {name}", crate::SOURCE));
+    let end = (start..lines.len())
+        .find(|&i| lines[i] == "}")
+        .unwrap_or_else(|| panic!("{}: fn {name} does not end", crate::SOURCE));
+    (start..=end)
+        .map(|i| (i + 1, lines[i].to_owned()))
+        .collect()
+}
