@@ -102,6 +102,28 @@ pub fn add_five_fetch_add(total: &Value) {
 }
 // ANCHOR_END: fetch_add
 
+// ANCHOR: model_failure
+/// The racy test of "Testing concurrent code", small: each thread adds 1
+/// twice, with a read and then a write.
+pub fn add_one_twice(total: &Value) {
+    for _ in 0..2 {
+        let seen = total.load();
+        total.store(seen + 1);
+    }
+}
+// ANCHOR_END: model_failure
+
+/// Both added 1 twice to a total of 0: 4, or how many were lost.
+fn total_of_four(_: &[Event], state: &State) -> Ending {
+    match state.values["total"] {
+        4 => Ending::ok("total = 4: every update counted".to_owned()),
+        total => Ending {
+            kind: "lost-update",
+            text: format!("{} of 4 updates lost: total = {total}", 4 - total),
+        },
+    }
+}
+
 /// Both added 5 to a total of 0: 10, or which write was lost.
 fn total_of_ten(events: &[Event], state: &State) -> Ending {
     let total = state.values["total"];
@@ -334,6 +356,16 @@ pub const SCENARIOS: &[Scenario] = &[
         ],
         run: || two_threads(Value::new("total", 0), add_five_fetch_add),
         ending: total_of_ten,
+    },
+    Scenario {
+        name: "model-failure",
+        title: "The racy test, in the schedule shuttle reported",
+        threads: &[
+            ("thread 1", &["add_one_twice"]),
+            ("thread 2", &["add_one_twice"]),
+        ],
+        run: || two_threads(Value::new("total", 0), add_one_twice),
+        ending: total_of_four,
     },
     Scenario {
         name: "tickets",

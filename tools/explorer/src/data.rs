@@ -22,6 +22,9 @@ struct Node {
 pub struct Tree {
     nodes: Vec<Node>,
     threads: Vec<String>,
+    /// shuttle's report of the first failing schedule its own search
+    /// found, and that schedule as the moves of each thread.
+    reported: Option<(String, Vec<usize>)>,
 }
 
 impl Tree {
@@ -74,7 +77,35 @@ impl Tree {
             .iter()
             .map(|(name, _)| name.to_string())
             .collect();
-        Tree { nodes, threads }
+        Tree {
+            nodes,
+            threads,
+            reported: None,
+        }
+    }
+
+    /// Take the schedule that shuttle reported (`schedule`, as it wrote
+    /// it) as the bad schedule to show: `moves` are its replay's.
+    pub fn set_reported(&mut self, schedule: String, moves: &[Move]) {
+        let mut at = 0;
+        let mut path = Vec::new();
+        for step in moves {
+            let &(_, child) = self.nodes[at]
+                .children
+                .iter()
+                .find(|(m, _)| same_move(m, step))
+                .expect("shuttle's schedule is one of the explored ones");
+            path.push(self.thread_index(&step.thread));
+            at = child;
+        }
+        assert!(
+            self.nodes[at]
+                .ending
+                .as_ref()
+                .is_some_and(|e| e.kind != "ok"),
+            "shuttle's schedule ends well"
+        );
+        self.reported = Some((schedule, path));
     }
 
     /// The schedules a reader can play (the leaves), and their endings.
@@ -108,6 +139,9 @@ impl Tree {
     /// The first schedule (in the order found) that ends badly: the
     /// moves from the root, as the thread index of each.
     fn bad_path(&self) -> Option<Vec<usize>> {
+        if let Some((_, path)) = &self.reported {
+            return Some(path.clone());
+        }
         let bad = self.bad();
         if !bad[0] {
             return None;
@@ -208,6 +242,7 @@ impl Tree {
             "threads": code,
             "nodes": nodes,
             "bad": self.bad_path(),
+            "reported": self.reported.as_ref().map(|(schedule, _)| schedule),
         })
     }
 
@@ -235,6 +270,13 @@ impl Tree {
             scenario.title,
             summary(schedules, &endings)
         );
+        if let Some((schedule, _)) = &self.reported {
+            out += &format!(
+                "The first failing schedule shuttle's own search reports, \
+                 `{}`, replayed:\n\n",
+                schedule.replace('\n', " ")
+            );
+        }
         let mut at = 0;
         for (n, &thread) in path.iter().enumerate() {
             let (step, child) = self.nodes[at]

@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use lockbook::scenarios::record::{self, Event, State};
 use lockbook::scenarios::{Ending, Scenario};
-use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
+use shuttle::scheduler::{
+    DfsScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
+};
 use shuttle::{Config, FailurePersistence, Runner};
 
 pub mod data;
@@ -80,14 +82,21 @@ impl Trail {
     }
 }
 
-/// The scheduler of one execution: it follows `prefix` (the index of the
-/// thread to choose at each choice), then chooses the first runnable
-/// thread, and writes down every choice.
+/// How the scheduler of one execution chooses.
+enum Choice {
+    /// The index of the thread to choose at each choice, then the first.
+    Prefix(Vec<usize>),
+    /// As shuttle's replay of a schedule it reported.
+    Replay(ReplayScheduler),
+}
+
+/// The scheduler of one execution: it chooses by `choice` and writes down
+/// every choice and every move.
 struct PathScheduler {
-    prefix: Vec<usize>,
+    choice: Choice,
+    started: bool,
     /// The scenario's threads (shuttle's main thread is not one).
     threads: Vec<String>,
-    started: bool,
     trail: Arc<Mutex<Trail>>,
 }
 
@@ -97,20 +106,29 @@ impl Scheduler for PathScheduler {
             return None;
         }
         self.started = true;
-        Some(Schedule::new(0))
+        match &mut self.choice {
+            Choice::Prefix(_) => Some(Schedule::new(0)),
+            Choice::Replay(replay) => replay.new_execution(),
+        }
     }
 
     fn next_task(
         &mut self,
         runnable: &[&Task],
-        _current: Option<TaskId>,
-        _is_yielding: bool,
+        current: Option<TaskId>,
+        is_yielding: bool,
     ) -> Option<TaskId> {
         let mut trail =
             self.trail.lock().unwrap_or_else(PoisonError::into_inner);
         let now = trail.close_move();
         let at = trail.choices.len();
-        let index = self.prefix.get(at).copied().unwrap_or(0);
+        let index = match &mut self.choice {
+            Choice::Prefix(prefix) => prefix.get(at).copied().unwrap_or(0),
+            Choice::Replay(replay) => {
+                let id = replay.next_task(runnable, current, is_yielding)?;
+                runnable.iter().position(|t| t.id() == id)?
+            }
+        };
         let chosen = runnable[index];
         trail.choices.push((runnable.len(), index));
         let name = chosen.name().unwrap_or_else(|| "main".into());
@@ -123,7 +141,10 @@ impl Scheduler for PathScheduler {
     }
 
     fn next_u64(&mut self) -> u64 {
-        0
+        match &mut self.choice {
+            Choice::Prefix(_) => 0,
+            Choice::Replay(replay) => replay.next_u64(),
+        }
     }
 }
 
@@ -133,9 +154,17 @@ fn run_once(
     scenario: &Scenario,
     prefix: Vec<usize>,
 ) -> (Execution, Vec<(usize, usize)>) {
+    run_with(scenario, Choice::Prefix(prefix))
+}
+
+/// Run `scenario` once, choosing by `choice`.
+fn run_with(
+    scenario: &Scenario,
+    choice: Choice,
+) -> (Execution, Vec<(usize, usize)>) {
     let trail = Arc::new(Mutex::new(Trail::default()));
     let scheduler = PathScheduler {
-        prefix,
+        choice,
         threads: scenario
             .threads
             .iter()
@@ -290,9 +319,15 @@ pub fn endings(executions: &[Execution]) -> BTreeMap<&'static str, usize> {
 
 /// The files of `scenario` (path from the repository root, text): the
 /// explorer's data, a script that registers it, and the fallback.
-pub fn files(scenario: &Scenario, source: &str) -> Vec<(String, String)> {
+pub fn files(
+    scenario: &'static Scenario,
+    source: &str,
+) -> Vec<(String, String)> {
     let executions = explore(scenario);
-    let tree = data::Tree::new(scenario, &executions);
+    let mut tree = data::Tree::new(scenario, &executions);
+    if let Some((schedule, replayed)) = shuttle_failure(scenario) {
+        tree.set_reported(schedule, &replayed.moves);
+    }
     let json = serde_json::to_string(&tree.data(scenario, source))
         .expect("the data is JSON");
     let script = format!(
@@ -308,4 +343,68 @@ pub fn files(scenario: &Scenario, source: &str) -> Vec<(String, String)> {
             tree.fallback(scenario, source),
         ),
     ]
+}
+
+/// The failing schedule that shuttle's own search (`DfsScheduler`, with
+/// the scenario's ending as the test's assertion) reports, as shuttle
+/// writes it for `shuttle::replay_from_file`; and that schedule replayed
+/// (shuttle's `ReplayScheduler`) with every step recorded. `None` if
+/// every schedule passes.
+pub fn shuttle_failure(
+    scenario: &'static Scenario,
+) -> Option<(String, Execution)> {
+    // On a thread of its own: shuttle does not write a schedule whose
+    // length equals the last one it wrote, or skipped, on this thread
+    // (a thread-local of its failure reporting).
+    std::thread::spawn(move || reported_failure(scenario))
+        .join()
+        .expect("the search for shuttle's failure panicked")
+}
+
+fn reported_failure(scenario: &Scenario) -> Option<(String, Execution)> {
+    let dir = std::env::temp_dir().join(format!(
+        "lockbook-shuttle-{}-{}",
+        std::process::id(),
+        scenario.name
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("make a folder for the schedule");
+    let mut config = Config::new();
+    config.failure_persistence = FailurePersistence::File(Some(dir.clone()));
+    let (run, ending) = (scenario.run, scenario.ending);
+    IN_EXECUTION.with(|flag| flag.set(true));
+    let failed = panic::catch_unwind(AssertUnwindSafe(|| {
+        Runner::new(DfsScheduler::new(None, false), config).run(move || {
+            record::reset();
+            run();
+            let (events, state) = record::take();
+            let end = ending(&events, &state);
+            assert!(end.kind == "ok", "{}", end.text);
+        });
+    }))
+    .is_err();
+    IN_EXECUTION.with(|flag| flag.set(false));
+    let file = std::fs::read_dir(&dir)
+        .expect("list the schedule's folder")
+        .flatten()
+        .map(|entry| entry.path())
+        .next();
+    let reported = file.map(|path| {
+        let schedule = std::fs::read_to_string(&path)
+            .expect("read shuttle's schedule")
+            .trim()
+            .to_owned();
+        let replay = ReplayScheduler::new_from_file(&path)
+            .expect("shuttle replays its own schedule");
+        (schedule, replay)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let (schedule, replay) = reported?;
+    assert!(
+        failed,
+        "{}: a schedule was written, but nothing failed",
+        scenario.name
+    );
+    let (execution, _) = run_with(scenario, Choice::Replay(replay));
+    Some((schedule, execution))
 }
