@@ -11,7 +11,10 @@
 // - `#instructor-notes-toggle` in the menu bar opens/closes them all;
 //   aria-pressed is the state, remembered in localStorage `lockbook-notes`;
 // - `?notes=side` in the URL: class `notes-side` on <html> (set in
-//   theme/head.hbs before the first paint), notes open in a side column.
+//   theme/head.hbs before the first paint), notes open in a side column;
+// - `.explorer[data-scenario=NAME]`: a scenario explorer; only on such a
+//   page are explorer/explorer.css, explorer/NAME.js (its data) and
+//   explorer/explorer.js loaded (src/explorer/explorer.js says the rest).
 (function () {
   "use strict";
 
@@ -165,8 +168,37 @@
     }
   }
 
+  // Scripts, not fetch, so that a book opened from file:// works too. Added
+  // with async = false, they run in order: the data, then the explorer.
+  function loadExplorers() {
+    var boxes = document.querySelectorAll(".explorer[data-scenario]");
+    if (!boxes.length || typeof path_to_root === "undefined") {
+      return;
+    }
+    var dir = path_to_root + "explorer/";
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = dir + "explorer.css";
+    document.head.appendChild(css);
+    var files = [];
+    for (var i = 0; i < boxes.length; i++) {
+      var file = boxes[i].getAttribute("data-scenario") + ".js";
+      if (/^[a-z0-9-]+\.js$/.test(file) && files.indexOf(file) === -1) {
+        files.push(file);
+      }
+    }
+    files.push("explorer.js");
+    for (var j = 0; j < files.length; j++) {
+      var script = document.createElement("script");
+      script.src = dir + files[j];
+      script.async = false;
+      document.body.appendChild(script);
+    }
+  }
+
   function init() {
     fixAccessibility();
+    loadExplorers();
     markHangDemos();
     markPythonNotes();
     var notes = markInstructorNotes();

@@ -37,6 +37,8 @@ pub struct State {
     pub holders: BTreeMap<String, (String, u32)>,
     /// Thread → (line, what it waits to do).
     pub waiting: BTreeMap<String, (u32, String)>,
+    /// The values that are flags (0 is false, 1 true).
+    pub flags: std::collections::BTreeSet<String>,
 }
 
 #[derive(Default)]
@@ -261,11 +263,12 @@ impl Guard<'_> {
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let name = self.lock.name;
-        let released = self.inner.take(); // a scheduling point follows
+        // Releasing is a scheduling point, before the lock is free: the
+        // step is recorded once it is.
+        drop(self.inner.take());
         step(self.line, format!("unlock {name}"), |s| {
             s.holders.remove(name);
         });
-        drop(released);
     }
 }
 
@@ -355,6 +358,10 @@ impl Drop for ReentrantGuard<'_> {
             format!("unlock {} once (held {left} times)", lock.name)
         };
         let thread = me();
+        if left == 0 {
+            // A scheduling point, before the permit is back.
+            lock.permit.release(1);
+        }
         step(self.line, did, |s| {
             if left == 0 {
                 s.holders.remove(lock.name);
@@ -362,9 +369,6 @@ impl Drop for ReentrantGuard<'_> {
                 s.holders.insert(lock.name.to_owned(), (thread, left));
             }
         });
-        if left == 0 {
-            lock.permit.release(1);
-        }
     }
 }
 
@@ -387,7 +391,10 @@ pub struct SignalGuard<'a> {
 
 impl Signal {
     pub fn new(lock_name: &'static str, flag: &'static str) -> Signal {
-        with(|r| r.state.values.insert(flag.to_owned(), 0));
+        with(|r| {
+            r.state.values.insert(flag.to_owned(), 0);
+            r.state.flags.insert(flag.to_owned());
+        });
         Signal {
             lock_name,
             flag,
@@ -487,9 +494,9 @@ impl Drop for SignalGuard<'_> {
             return; // handed to wait()
         };
         let lock = self.signal.lock_name;
+        drop(released); // a scheduling point, before the lock is free
         step(self.line, format!("unlock {lock}"), |s| {
             s.holders.remove(lock);
         });
-        drop(released);
     }
 }

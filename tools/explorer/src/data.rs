@@ -166,8 +166,12 @@ impl Tree {
             })
     }
 
-    /// What each thread can do at `node`.
-    fn threads_at(&self, node: &Node) -> Vec<Value> {
+    /// What each thread can do at node `at`. A thread with a move here
+    /// is ready. One without is blocked if it moves again later (on what
+    /// its next step takes) or is still waiting when the schedule ends
+    /// (a deadlock); else it is done.
+    fn threads_at(&self, at: usize) -> Vec<Value> {
+        let node = &self.nodes[at];
         self.threads
             .iter()
             .map(|thread| {
@@ -181,21 +185,80 @@ impl Tree {
                         "to": child,
                     });
                 }
-                if let Some((line, what)) = node.state.waiting.get(thread) {
-                    let holder = what
-                        .strip_prefix("lock ")
-                        .and_then(|lock| node.state.holders.get(lock))
-                        .map(|(holder, _)| holder.as_str());
-                    return json!({
-                        "s": "blocked",
-                        "line": line,
-                        "waits": what,
-                        "holder": holder,
+                let wait = self
+                    .next_step(at, thread)
+                    .map(|e| (e.line, waits_to(&e.did)))
+                    .or_else(|| {
+                        self.leaf_below(at)
+                            .state
+                            .waiting
+                            .get(thread)
+                            .map(|(line, what)| (*line, what.clone()))
                     });
+                match wait {
+                    Some((line, what)) => {
+                        let holder = what
+                            .strip_prefix("lock ")
+                            .and_then(|lock| node.state.holders.get(lock))
+                            .map(|(holder, _)| holder.as_str());
+                        json!({
+                            "s": "blocked",
+                            "line": line,
+                            "waits": what,
+                            "holder": holder,
+                        })
+                    }
+                    None => json!({ "s": "done" }),
                 }
-                json!({ "s": "done" })
             })
             .collect()
+    }
+
+    /// The first step `thread` takes below node `at` (depth first).
+    fn next_step(
+        &self,
+        at: usize,
+        thread: &str,
+    ) -> Option<&lockbook::scenarios::record::Event> {
+        for (step, child) in &self.nodes[at].children {
+            if step.thread == thread {
+                return step.events.first();
+            }
+            if let Some(found) = self.next_step(*child, thread) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// Every lock the scenario takes, in the order first taken.
+    fn locks(&self) -> Vec<String> {
+        let mut locks: Vec<String> = Vec::new();
+        for node in &self.nodes {
+            for (step, _) in &node.children {
+                for event in &step.events {
+                    let taken = event
+                        .did
+                        .strip_prefix("lock ")
+                        .or_else(|| event.did.strip_prefix("woken: lock "));
+                    if let Some(rest) = taken {
+                        let name = rest.split(' ').next().unwrap_or(rest);
+                        if !locks.iter().any(|l| l == name) {
+                            locks.push(name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        locks
+    }
+
+    /// The first leaf below node `at` (or `at` itself).
+    fn leaf_below(&self, mut at: usize) -> &Node {
+        while let Some((_, child)) = self.nodes[at].children.first() {
+            at = *child;
+        }
+        &self.nodes[at]
     }
 
     /// The explorer's data for `scenario`, whose code is `source`.
@@ -216,17 +279,31 @@ impl Tree {
         let nodes: Vec<Value> = self
             .nodes
             .iter()
-            .map(|node| {
+            .enumerate()
+            .map(|(at, node)| {
                 let holders: BTreeMap<&str, Value> = node
                     .state
                     .holders
                     .iter()
                     .map(|(lock, (holder, times))| (lock.as_str(), json!([holder, times])))
                     .collect();
+                let values: BTreeMap<&str, Value> = node
+                    .state
+                    .values
+                    .iter()
+                    .map(|(name, &v)| {
+                        let v = if node.state.flags.contains(name) {
+                            json!(v != 0)
+                        } else {
+                            json!(v)
+                        };
+                        (name.as_str(), v)
+                    })
+                    .collect();
                 json!({
-                    "values": node.state.values,
+                    "values": values,
                     "holders": holders,
-                    "threads": self.threads_at(node),
+                    "threads": self.threads_at(at),
                     "end": node.ending.as_ref().filter(|_| node.children.is_empty()).map(|e| json!({
                         "kind": e.kind,
                         "text": e.text,
@@ -238,7 +315,12 @@ impl Tree {
             "name": scenario.name,
             "title": scenario.title,
             "source": crate::SOURCE,
-            "summary": { "schedules": schedules, "endings": endings },
+            "summary": {
+                "schedules": schedules,
+                "endings": endings,
+                "text": summary(schedules, &endings),
+            },
+            "locks": self.locks(),
             "threads": code,
             "nodes": nodes,
             "bad": self.bad_path(),
@@ -372,4 +454,19 @@ pub fn function_lines(source: &str, name: &str) -> Vec<(usize, String)> {
     (start..=end)
         .map(|i| (i + 1, lines[i].to_owned()))
         .collect()
+}
+
+/// What a thread whose next step is `did` waits to do: the lock it takes
+/// (`lock A`), or to be woken.
+fn waits_to(did: &str) -> String {
+    if let Some(lock) = did.strip_prefix("woken: lock ") {
+        return format!(
+            "be notified (then lock {})",
+            lock.trim_end_matches(" again")
+        );
+    }
+    match did.split_once(" again") {
+        Some((lock, _)) if did.starts_with("lock ") => lock.to_owned(),
+        _ => did.to_owned(),
+    }
 }
