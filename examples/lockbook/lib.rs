@@ -360,6 +360,8 @@ pub mod watchdog {
 }
 
 // The checks behind each chapter's exercises, one file per chapter.
+#[cfg(feature = "async")]
+pub mod async_locks;
 pub mod costs;
 pub mod deadlocks;
 pub mod guards;

@@ -109,7 +109,7 @@ fn bad_arguments_are_refused_without_a_panic() {
 
 /// The features of the learner's package that the tests build it with
 /// (tests/Cargo.toml: `lockbook = { features = [...] }`).
-const TESTED_FEATURES: &[&str] = &["shuttle"];
+const TESTED_FEATURES: &[&str] = &["shuttle", "async"];
 
 /// The names of the programs in examples/ (without `.rs`), sorted; not
 /// those that need a feature the tests do not build with (`required-features`

@@ -16,6 +16,7 @@ mod harness_selftest;
 mod instructors;
 mod manifest;
 mod quizzes;
+mod runs_async;
 mod runs_costs;
 mod runs_deadlocks;
 mod runs_guards;

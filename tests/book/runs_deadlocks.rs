@@ -161,3 +161,57 @@ fn detector_output_in_the_chapter_is_real() {
         assert!(o.elapsed < LIMIT, "run {n}: {:?}", o.elapsed);
     }
 }
+
+/// "Without the detector: attach a debugger": the gdb backtraces shown in
+/// the chapter are what gdb prints for the hung `deadlock_two_accounts`.
+/// The demo's watchdog ends it after 1 s, and gdb can take longer than that
+/// to start, so the test stops the process (SIGSTOP) once the deadlock has
+/// formed, attaches, and lets it go on (SIGCONT) after gdb has detached.
+#[test]
+fn gdb_backtraces_in_the_chapter_are_real() {
+    let shown: Vec<String> = crate::support::block_starting(
+        "src/deadlocks.md",
+        "text",
+        "...\nThread 4 (Thread",
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect();
+    let binary = book_harness::console::example_binary("deadlock_two_accounts")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let signal = |sig: &str, pid: u32| {
+        let status = Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {sig} {pid}: {status}");
+    };
+    let _gate = crate::support::cpu_heavy();
+    let mut demo = Command::new(&binary)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the demo starts");
+    // The Barrier makes the deadlock form within milliseconds.
+    std::thread::sleep(Duration::from_millis(300));
+    signal("-STOP", demo.id());
+    let mut gdb = Command::new("gdb");
+    gdb.args(["-batch", "-p", &demo.id().to_string()])
+        .args(["-ex", "thread apply all bt 7"]);
+    let traced = run_bounded(gdb, Duration::from_secs(60));
+    signal("-CONT", demo.id());
+    let status = demo.wait().expect("the demo ends");
+    let traced = traced.unwrap_or_else(|e| {
+        panic!("cannot run gdb (install it: the chapter shows its output): {e}")
+    });
+    assert_eq!(status.code(), Some(3), "the demo did not report its hang");
+    let out = &traced.output;
+    assert_eq!(traced.exit_code, Some(0), "gdb failed:\n{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines_match(&shown, &lines),
+        "src/deadlocks.md shows gdb output that a real attach does not \
+         print.\n--- shown:\n{}\n--- real:\n{out}",
+        shown.join("\n")
+    );
+}

@@ -71,11 +71,14 @@ fn main() {
 
 /// Run clippy-driver (the compiler behind `cargo clippy`) on `program` as
 /// `src/main.rs` of a scratch folder; its diagnostics, paths as shown.
-fn clippy(program: &str, extra: &[&str]) -> String {
+pub(crate) fn clippy(program: &str, extra: &[&str]) -> String {
+    // One folder per call: tests run side by side.
+    static CALLS: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "scopes-clippy-{}-{}",
+        "book-clippy-{}-{}",
         std::process::id(),
-        extra.len()
+        CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     ));
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(dir.join("src/main.rs"), program).unwrap();

@@ -67,6 +67,40 @@ pub fn plot_costs(args: &[String]) -> Result {
     process::run(draw, 10 * MINUTE)
 }
 
+/// `cargo xtask async-costs`: runs benches/async_locks.rs (std's `Mutex`
+/// and tokio's, from a task; about 10 s) and writes the medians to
+/// src/images/async-costs.txt, which "Locks in async code" quotes.
+pub fn async_costs(args: &[String]) -> Result {
+    no_args("async-costs", args)?;
+    let criterion = target_dir().join("criterion");
+    let _ = fs::remove_dir_all(criterion.join("async"));
+    let bench = [
+        "bench",
+        "--locked",
+        "-p",
+        "lockbook-benches",
+        "--bench",
+        "async_locks",
+    ];
+    process::run(cmd("cargo", &bench), 20 * MINUTE)?;
+    let mut write = cmd(
+        "cargo",
+        &[
+            "run",
+            "--locked",
+            "-q",
+            "-p",
+            "book-figures",
+            "--bin",
+            "plot-costs",
+            "--",
+            "--async",
+        ],
+    );
+    write.arg(&criterion).arg("src/images");
+    process::run(write, 10 * MINUTE)
+}
+
 /// The 1-minute load average, as /proc/loadavg writes it.
 pub fn load_average() -> String {
     fs::read_to_string("/proc/loadavg")

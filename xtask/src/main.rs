@@ -93,6 +93,12 @@ const TASKS: &[(&str, &str, &str, Task)] = &[
         figures::plot_costs,
     ),
     (
+        "async-costs",
+        "",
+        "run benches/async_locks.rs and write src/images/async-costs.txt",
+        figures::async_costs,
+    ),
+    (
         "draw-timelines",
         "[OUT_DIR]",
         "trace the demos and draw src/images/timeline-*.svg",

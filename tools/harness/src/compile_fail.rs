@@ -13,7 +13,7 @@ use crate::console::run_bounded;
 const COMPILE_LIMIT: Duration = Duration::from_secs(60);
 
 /// Crates a block may use, besides std: the book's dependencies.
-const CRATES: &[&str] = &["parking_lot", "scopeguard", "lockbook"];
+const CRATES: &[&str] = &["parking_lot", "scopeguard", "lockbook", "tokio"];
 
 /// The error codes in rustc's output: `error[E0499]` gives `E0499`.
 pub fn error_codes(stderr: &str) -> Vec<String> {
@@ -24,6 +24,16 @@ pub fn error_codes(stderr: &str) -> Vec<String> {
         .collect();
     codes.dedup();
     codes
+}
+
+/// The lines where rustc reports an error (`error: ...`, `error[E0499]:
+/// ...`), without its closing "aborting due to" line.
+pub fn error_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("error["))
+        .filter(|l| !l.starts_with("error: aborting due to"))
+        .collect()
 }
 
 /// Compile `code` as edition `edition` against the book's dependencies.
@@ -115,7 +125,13 @@ pub fn check(code: &str, expected: &str, place: &str) -> Result<(), String> {
         ));
     };
     let codes = error_codes(&stderr);
-    let ok = if expected.starts_with('E') {
+    let ok = if let Some(message) = expected.strip_prefix("error: ") {
+        // An error without a code, named by its message: every error rustc
+        // reports is that one (as strict as a code).
+        let errors = error_lines(&stderr);
+        !errors.is_empty()
+            && errors.iter().all(|e| *e == format!("error: {message}"))
+    } else if expected.starts_with('E') {
         !codes.is_empty() && codes.iter().all(|c| c == expected)
     } else {
         // A deny-by-default lint: rustc names it in a note, with no error code.
@@ -133,6 +149,20 @@ pub fn check(code: &str, expected: &str, place: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_error_lines() {
+        let stderr = "error: future cannot be sent between threads safely\n  --> a.rs\n\
+                      error: aborting due to 1 previous error\n";
+        assert_eq!(
+            error_lines(stderr),
+            ["error: future cannot be sent between threads safely"]
+        );
+        assert_eq!(
+            error_lines("error[E0499]: x\nwarning: y"),
+            ["error[E0499]: x"]
+        );
+    }
 
     #[test]
     fn finds_error_codes() {

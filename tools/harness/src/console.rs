@@ -293,7 +293,7 @@ pub fn example_binary(name: &str) -> Result<PathBuf, String> {
     let binary =
         examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let hint = "run `cargo test --workspace` (or `cargo build --examples \
-                --features shuttle`), which builds the examples";
+                --features shuttle,async`), which builds the examples";
     let built = std::fs::metadata(&binary)
         .and_then(|m| m.modified())
         .map_err(|_| {

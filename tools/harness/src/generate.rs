@@ -5,8 +5,9 @@
 //!   on its line in the chapter. skeptic names a test after the file stem and
 //!   the line, so a failure reads `src_races_md_line_42`: file and line of the
 //!   block in the book, however many lines the includes above it added.
-//! - `compile_fail`, `edition2021`, `should_panic` and `console` blocks
-//!   become tests in `OUT_DIR/book-tests.rs`.
+//! - `compile_fail`, `edition2021`, `should_panic`, `console` and `python`
+//!   blocks become tests in `OUT_DIR/book-tests.rs` (a `python` block's test
+//!   also compares the `text,output` block under it).
 //! - Blocks that are a whole example (`Check::Example`) and listings get no
 //!   test here: cargo builds the examples and tests/book/example_runs.rs
 //!   runs them; rules.rs has made sure of what they are.
@@ -73,6 +74,25 @@ pub fn write(root: &Path, out_dir: &Path) -> Vec<PathBuf> {
                     block.place()
                 );
             }
+            Check::Python { hangs, output } => {
+                let shown = match output {
+                    Some(shown) => format!(
+                        "Some(&book_harness::python::Shown {{\n            line: {},\n            text: {}.into(),\n        }})",
+                        shown.line,
+                        raw_string(&shown.text)
+                    ),
+                    None => "None".to_owned(),
+                };
+                let _ = writeln!(
+                    tests,
+                    "#[test]\nfn python_{}() {{\n    book_harness::pass(book_harness::python::check(\n        {},\n        {shown},\n        {hangs},\n        {:?},\n    ));\n}}\n",
+                    block.test_name(),
+                    raw_string(&block.code),
+                    block.place()
+                );
+            }
+            // Checked by the test of the python block above it.
+            Check::Output => {}
             // Built by cargo as an example and run by tests/book/example_runs.rs.
             Check::Example(_) => {}
             Check::Listing => {}

@@ -1,7 +1,7 @@
 //! The book's test harness: finds every code block of the chapters and
 //! checks it. `build.rs` generates one test per block with [`generate`];
-//! the tests call [`compile_fail::check`], [`console::check`] and the
-//! checks in [`program`]; skeptic
+//! the tests call [`compile_fail::check`], [`console::check`], the
+//! checks in [`program`] and [`python::check`]; skeptic
 //! compiles and runs the plain `rust` blocks; [`rules`] makes sure no block
 //! escapes all of them.
 
@@ -10,6 +10,7 @@ pub mod console;
 pub mod generate;
 pub mod markdown;
 pub mod program;
+pub mod python;
 pub mod rules;
 
 /// Fail the calling test with the check's message, which names the block's

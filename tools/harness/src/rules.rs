@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::markdown::Block;
 
-/// Languages a fence may name. Only `rust` and `console` carry code or output
-/// that is checked; the others are for prose-like listings (Python for
-/// comparison, TOML settings, plain text).
+/// Languages a fence may name. `rust`, `console` and `python` carry code or
+/// output that is checked (`text,output` is what the `python` block above it
+/// prints); the others are listings (TOML settings, plain text).
 pub const LANGUAGES: &[&str] =
     &["rust", "console", "python", "toml", "text", "sh"];
 
@@ -44,9 +44,22 @@ pub enum Check {
     /// Its `cargo run --example` and `cargo exercises` commands are run and
     /// their output compared.
     Console,
+    /// Run by `python3` (python.rs): exits 0 and prints `output` if a
+    /// `text,output` block follows it, or, `hangs`, is still running at the
+    /// limit.
+    Python {
+        hangs: bool,
+        output: Option<crate::python::Shown>,
+    },
+    /// A `text,output` block: what the `python` block above it prints,
+    /// checked by that block's test.
+    Output,
     /// Shown as it is: no code and no output to check.
     Listing,
 }
+
+/// Fence words allowed after `python`.
+const PYTHON_WORDS: &[&str] = &["fragment", "hangs"];
 
 /// An error code (`E0499`) or the name of a lint (`let_underscore_lock`).
 fn is_error_code(word: &str) -> bool {
@@ -78,6 +91,10 @@ pub fn check_of(block: &Block, root: &Path) -> Result<Check, String> {
     match lang {
         "rust" => rust_check(block, root),
         "console" => console_check(block),
+        "python" => python_check(block),
+        "text" if block.words.len() == 2 && block.has("output") => {
+            Ok(Check::Output)
+        }
         _ => {
             if block.words.len() > 1 {
                 return Err(format!(
@@ -128,10 +145,26 @@ fn rust_check(block: &Block, root: &Path) -> Result<Check, String> {
         }
     }
     if block.has("compile_fail") {
-        if codes.len() != 1 {
-            return Err(format!(
-                "{place}: `compile_fail` needs exactly one error code or lint, like rust,compile_fail,E0499"
-            ));
+        // An error with no code (rustc has none for some, such as "future
+        // cannot be sent between threads safely") is named by its message,
+        // on the line above: `<!-- compile_fail: MESSAGE -->`.
+        let message = block
+            .note
+            .as_deref()
+            .and_then(|n| n.strip_prefix("compile_fail:"))
+            .map(|m| m.trim().to_owned());
+        match (codes.len(), message) {
+            (0, Some(message)) if !message.is_empty() => {
+                codes.push(format!("error: {message}"));
+            }
+            (1, None) => {}
+            _ => {
+                return Err(format!(
+                    "{place}: `compile_fail` needs exactly one error code or lint, like \
+                     rust,compile_fail,E0499, or, for an error rustc gives no code, its message \
+                     on the line above: <!-- compile_fail: MESSAGE -->"
+                ));
+            }
         }
         for other in ["ignore", "no_run", "should_panic", "edition2021"] {
             if block.has(other) {
@@ -277,6 +310,76 @@ fn check_ignore_reason(block: &Block, root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// `python`, `python,fragment` (hidden `~` lines give its context),
+/// `python,hangs`; see python.rs.
+fn python_check(block: &Block) -> Result<Check, String> {
+    let place = block.place();
+    if let Some(word) = block.words[1..]
+        .iter()
+        .find(|w| !PYTHON_WORDS.contains(&w.as_str()))
+    {
+        return Err(format!(
+            "{place}: unknown fence word `{word}` after `python` (allowed: {})",
+            PYTHON_WORDS.join(", ")
+        ));
+    }
+    let hidden = block.code.lines().any(crate::python::is_hidden);
+    let hidden_prefix = crate::python::HIDDEN;
+    match (block.has("fragment"), hidden) {
+        (true, false) => Err(format!(
+            "{place}: a `python,fragment` block names the context it runs in: \
+             give it as hidden lines starting `{hidden_prefix}` (imports, the names \
+             it uses, the calls that run it)"
+        )),
+        (false, true) => Err(format!(
+            "{place}: this block has hidden `{hidden_prefix}` lines, so it is not the \
+             whole program a reader sees: mark it ```python,fragment"
+        )),
+        _ => Ok(Check::Python {
+            hangs: block.has("hangs"),
+            output: None,
+        }),
+    }
+}
+
+/// Give each `python` block the `text,output` block that follows it (the
+/// next block of the same file); an output block anywhere else is a problem.
+fn pair_outputs(found: &mut [(Block, Check)], problems: &mut Vec<String>) {
+    for i in 0..found.len() {
+        if found[i].1 != Check::Output {
+            continue;
+        }
+        let (before, rest) = found.split_at_mut(i);
+        let output = &rest[0].0;
+        let place = output.place();
+        match before.last_mut() {
+            Some((
+                python,
+                Check::Python {
+                    hangs,
+                    output: slot,
+                },
+            )) if python.file == output.file => {
+                if *hangs {
+                    problems.push(format!(
+                        "{place}: an output block under a `python,hangs` block \
+                         would never be compared (the program is stopped)"
+                    ));
+                } else {
+                    *slot = Some(crate::python::Shown {
+                        line: output.line,
+                        text: output.code.clone(),
+                    });
+                }
+            }
+            _ => problems.push(format!(
+                "{place}: a `text,output` block shows what the `python` block \
+                 right above it prints, and there is none"
+            )),
+        }
+    }
+}
+
 fn console_check(block: &Block) -> Result<Check, String> {
     let place = block.place();
     if block.words.len() > 1 {
@@ -338,12 +441,15 @@ pub fn all_blocks(root: &Path) -> (Vec<(Block, Check)>, Vec<String>) {
         match crate::markdown::blocks(root, &file) {
             Err(e) => problems.push(e),
             Ok(blocks) => {
+                let mut file_found = Vec::new();
                 for block in blocks {
                     match check_of(&block, root) {
-                        Ok(check) => found.push((block, check)),
+                        Ok(check) => file_found.push((block, check)),
                         Err(e) => problems.push(e),
                     }
                 }
+                pair_outputs(&mut file_found, &mut problems);
+                found.extend(file_found);
             }
         }
     }
@@ -391,7 +497,29 @@ mod tests {
             check("rust,compile_fail,let_underscore_lock", None, ""),
             Ok(Check::CompileFail("let_underscore_lock".into()))
         );
-        assert_eq!(check("python", None, "x = 1\n"), Ok(Check::Listing));
+        let python = |hangs| Check::Python {
+            hangs,
+            output: None,
+        };
+        assert_eq!(check("python", None, "x = 1\n"), Ok(python(false)));
+        assert_eq!(
+            check("python,fragment", None, "~x = 1\nprint(x)\n"),
+            Ok(python(false))
+        );
+        assert_eq!(
+            check("python,fragment,hangs", None, "~import time\n"),
+            Ok(python(true))
+        );
+        assert_eq!(check("python,hangs", None, "x\n"), Ok(python(true)));
+        assert_eq!(check("text,output", None, "1\n"), Ok(Check::Output));
+        let e = check("python,fragment", None, "print(x)\n").unwrap_err();
+        assert!(e.contains("names the context it runs in"), "{e}");
+        let e = check("python", None, "~import os\n").unwrap_err();
+        assert!(e.contains("mark it ```python,fragment"), "{e}");
+        let e = check("python,hang", None, "").unwrap_err();
+        assert!(e.contains("unknown fence word `hang`"), "{e}");
+        let e = check("text,outputs", None, "").unwrap_err();
+        assert!(e.contains("fence words after `text`"), "{e}");
         assert_eq!(
             check("console", None, "$ cargo run --example a\nout\n"),
             Ok(Check::Console)
@@ -413,6 +541,22 @@ mod tests {
 
     #[test]
     fn problems_name_the_place() {
+        assert_eq!(
+            check(
+                "rust,compile_fail",
+                Some(
+                    "compile_fail: future cannot be sent between threads safely"
+                ),
+                ""
+            ),
+            Ok(Check::CompileFail(
+                "error: future cannot be sent between threads safely".into()
+            ))
+        );
+        let e =
+            check("rust,compile_fail,E0277", Some("compile_fail: both"), "")
+                .unwrap_err();
+        assert!(e.contains("exactly one error code"), "{e}");
         let e = check("rust,compile_fail", None, "").unwrap_err();
         assert!(
             e.starts_with("src/x.md:3: `compile_fail` needs exactly one"),
@@ -493,6 +637,50 @@ mod tests {
     fn checks(root: &Path) -> (Vec<Check>, Vec<String>) {
         let (found, problems) = all_blocks(root);
         (found.into_iter().map(|(_, c)| c).collect(), problems)
+    }
+
+    #[test]
+    fn an_output_block_goes_with_the_python_block_above_it() {
+        let text = "# X\n\n\
+            ```python\nprint(1)\n```\n\nIt prints:\n\n```text,output\n1\n```\n\n\
+            ```python,hangs\nwhile True: pass\n```\n\n```text,output\n2\n```\n\n\
+            ```text,output\n3\n```\n\n```python\nx = 1\n```\n";
+        let root = book_with("output", text);
+        let (found, problems) = checks(&root);
+        assert_eq!(
+            problems,
+            [
+                "src/x.md:17: an output block under a `python,hangs` block \
+                 would never be compared (the program is stopped)",
+                "src/x.md:21: a `text,output` block shows what the `python` \
+                 block right above it prints, and there is none",
+            ]
+        );
+        let shown = crate::python::Shown {
+            line: 9,
+            text: "1\n".into(),
+        };
+        assert_eq!(
+            found,
+            [
+                Check::Python {
+                    hangs: false,
+                    output: Some(shown),
+                },
+                Check::Output,
+                Check::Python {
+                    hangs: true,
+                    output: None,
+                },
+                Check::Output,
+                Check::Output,
+                Check::Python {
+                    hangs: false,
+                    output: None,
+                },
+            ]
+        );
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -124,6 +124,25 @@ pub fn run(criterion: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The table of the `async` group (benches/async_locks.rs), as
+/// `OUT/async-costs.txt`, in the format of costs-numbers.txt.
+pub fn run_async(criterion: &Path, out: &Path) -> Result<(), String> {
+    let results = criterion::read_group(&criterion.join("async"))?;
+    if results.is_empty() {
+        return Err(format!(
+            "no results under {}; run `cargo bench --bench async_locks` first",
+            criterion.join("async").display()
+        ));
+    }
+    let mut table = "median time per operation, in ns (criterion, cargo \
+                     xtask async-costs)\n"
+        .to_owned();
+    for r in &results {
+        table += &table_row(&r.id("async"), r.ns);
+    }
+    write(&out.join("async-costs.txt"), &table)
+}
+
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))

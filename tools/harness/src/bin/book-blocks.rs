@@ -29,6 +29,12 @@ fn main() {
             Check::ShouldPanic => "should_panic",
             Check::CompileFail(_) => "compile_fail",
             Check::Console => "console",
+            Check::Python { hangs: true, .. } => "python, hangs",
+            Check::Python {
+                output: Some(_), ..
+            } => "python, output compared",
+            Check::Python { .. } => "python",
+            Check::Output => "python output",
             Check::Listing => "listing",
         };
         *kinds.entry(kind).or_insert(0) += 1;
