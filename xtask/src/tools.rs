@@ -66,6 +66,7 @@ pub fn put_tools_on_path() {
 pub fn install_tools(args: &[String]) -> Result {
     no_args("install-tools", args)?;
     cargo_tools(&[MDBOOK, LINKCHECK, QUIZ], true)?;
+    debugger()?;
     let chromium = browser()?;
     println!(
         "install-tools: ready: {} {}, {} {}, {} {} (in {}), Chromium {}, Node packages in tests/browser",
@@ -149,6 +150,17 @@ pub fn cargo_tools(tools: &[Tool], verbose: bool) -> Result {
     // The compiled dependencies are of no use once the tools are built,
     // and would make the CI cache of this folder ten times larger.
     let _ = std::fs::remove_dir_all(&build);
+    Ok(())
+}
+
+/// gdb, which "Deadlocks between locks" attaches to a hung demo (its test
+/// compares the backtraces shown with a real attach): Debian's package,
+/// installed when missing.
+pub fn debugger() -> Result {
+    if process::which("gdb").is_none() {
+        println!("install-tools: installing gdb (Debian package gdb)");
+        Apt { updated: false }.install(&["gdb"])?;
+    }
     Ok(())
 }
 
