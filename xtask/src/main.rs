@@ -10,6 +10,7 @@ mod bench;
 mod book;
 mod figures;
 mod process;
+mod spelling;
 mod test;
 mod tools;
 
@@ -79,6 +80,12 @@ const TASKS: &[(&str, &str, &str, Task)] = &[
         "[--skip-build] [-- PLAYWRIGHT_ARGS]",
         "test the built book in headless Chromium (tests/browser)",
         book::browser_test,
+    ),
+    (
+        "typos",
+        "",
+        "check the spelling of the book, the quizzes and the code (typos)",
+        spelling::typos,
     ),
     (
         "install-tools",

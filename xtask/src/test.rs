@@ -36,6 +36,10 @@ fn steps() -> Vec<Step> {
             run: cargo(&["fmt", "--all", "--check"], 5 * MINUTE),
         },
         Step {
+            name: "typos (spelling)",
+            run: Box::new(|| crate::spelling::typos(&[])),
+        },
+        Step {
             name: "cargo clippy (every package, target and feature)",
             run: cargo(
                 &[

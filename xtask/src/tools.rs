@@ -14,23 +14,36 @@ use crate::{Context, Result, fail, no_args};
 /// A tool from the crate registry, at the version the book is made with.
 #[derive(Clone, Copy)]
 pub struct Tool {
+    /// The command.
     pub name: &'static str,
+    /// The crate that has it (usually the same name).
+    pub krate: &'static str,
     pub version: &'static str,
 }
 
 pub const MDBOOK: Tool = Tool {
     name: "mdbook",
+    krate: "mdbook",
     version: "0.5.4",
 };
 /// The link checker that build-book runs (book.toml [output.linkcheck2]).
 pub const LINKCHECK: Tool = Tool {
     name: "mdbook-linkcheck2",
+    krate: "mdbook-linkcheck2",
     version: "0.13.0",
 };
 /// The quizzes at the end of each chapter (book.toml [preprocessor.quiz]).
 pub const QUIZ: Tool = Tool {
     name: "mdbook-quiz",
+    krate: "mdbook-quiz",
     version: "0.5.0",
+};
+
+/// The spelling checker that `cargo xtask typos` runs (_typos.toml).
+pub const TYPOS: Tool = Tool {
+    name: "typos",
+    krate: "typos-cli",
+    version: "1.52.0",
 };
 
 /// Debian's Chromium, unless CHROMIUM names another build (the GitHub
@@ -65,7 +78,7 @@ pub fn put_tools_on_path() {
 /// `cargo xtask install-tools`: everything any task needs.
 pub fn install_tools(args: &[String]) -> Result {
     no_args("install-tools", args)?;
-    cargo_tools(&[MDBOOK, LINKCHECK, QUIZ], true)?;
+    cargo_tools(&[MDBOOK, LINKCHECK, QUIZ, TYPOS], true)?;
     debugger()?;
     let chromium = browser()?;
     println!(
@@ -87,7 +100,13 @@ pub fn install_tools(args: &[String]) -> Result {
 fn installed_version(tool: Tool) -> Option<String> {
     let out =
         process::stdout(cmd(tool.name, &["--version"]), 30 * SECOND).ok()?;
-    let rest = out.trim().strip_prefix(tool.name)?.trim_start();
+    // `mdbook v0.5.4`, `typos-cli 1.52.0`: the crate's name, or the
+    // command's.
+    let out = out.trim();
+    let rest = out
+        .strip_prefix(tool.krate)
+        .or_else(|| out.strip_prefix(tool.name))?
+        .trim_start();
     Some(rest.strip_prefix('v').unwrap_or(rest).to_owned())
 }
 
@@ -130,7 +149,7 @@ pub fn cargo_tools(tools: &[Tool], verbose: bool) -> Result {
             cmd("cargo", &["install", "--locked", "--quiet", "--root"]);
         install
             .arg(&dir)
-            .args(["--version", tool.version, tool.name])
+            .args(["--version", tool.version, tool.krate])
             .env("CARGO_TARGET_DIR", &build);
         process::run(install, 60 * MINUTE)?;
         match installed_version(*tool) {
