@@ -9,11 +9,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::lock_api::RawMutex as _;
 
-use crate::exercise::Verdict;
-use crate::watchdog::run_within;
-
-/// How long the learner's code may take before the check calls it stuck.
-const LIMIT: Duration = Duration::from_secs(2);
+use crate::exercise::{LIMIT, Stuck, Verdict, within};
 
 /// A running total with its lock beside it, as in Python: nothing but
 /// discipline ties the lock to the value. `get` and `set` note any access
@@ -141,9 +137,8 @@ const HINT_UNGUARDED: &str = "acquire before `get` and release after `set`, \
 pub fn check_release(
     update_total: fn(&Total, i64) -> Result<i64, String>,
 ) -> Verdict {
-    let outcome =
-        run_within("update_total", LIMIT, move || release_steps(update_total));
-    outcome.unwrap_or_else(|waited| {
+    let outcome = within("update_total", move || release_steps(update_total));
+    outcome.unwrap_or_else(|Stuck { waited, .. }| {
         Err((
             format!(
                 "update_total was still running after {:.1} s",
@@ -336,11 +331,11 @@ fn call(
     scores: &Arc<Mutex<Vec<u32>>>,
 ) -> Result<Vec<u32>, (String, &'static str)> {
     let scores = Arc::clone(scores);
-    let outcome = run_within("read_scores", LIMIT, move || {
+    let outcome = within("read_scores", move || {
         panic::catch_unwind(AssertUnwindSafe(|| read_scores(&scores)))
     });
     match outcome {
-        Err(waited) => Err((
+        Err(Stuck { waited, .. }) => Err((
             format!(
                 "read_scores was still running after {:.1} s",
                 waited.as_secs_f64()

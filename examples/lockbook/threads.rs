@@ -7,11 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use crate::exercise::Verdict;
-use crate::watchdog::run_within;
-
-/// The learner's code must finish within this time, or it fails.
-const LIMIT: Duration = Duration::from_secs(3);
+use crate::exercise::{LIMIT, Verdict, within};
 
 /// How many `slow_square` calls are running now, and the most at once.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -152,7 +148,7 @@ fn run_squares(
 ) -> Result<(Vec<u64>, Duration), (String, &'static str)> {
     let input = numbers.to_vec();
     let started = Instant::now();
-    let outcome = run_within("squares", LIMIT, move || {
+    let outcome = within("squares", move || {
         panic::catch_unwind(AssertUnwindSafe(|| squares(input, slow_square)))
     });
     let took = started.elapsed();
@@ -199,7 +195,7 @@ pub fn check_parts(sum_in_parts: SumInParts) -> Verdict {
         let numbers: Vec<u64> = (1..=len).collect();
         let expected: u64 = numbers.iter().sum();
         CALLS.lock().unwrap().clear();
-        let outcome = run_within("sum_in_parts", LIMIT, move || {
+        let outcome = within("sum_in_parts", move || {
             let caller = thread::current().id();
             let sum = panic::catch_unwind(AssertUnwindSafe(|| {
                 sum_in_parts(&numbers, parts as usize, add_up)
