@@ -248,8 +248,16 @@ pub fn stuck(state: &State) -> Ending {
 
 /// Every execution of `scenario`: a depth-first walk over the choices.
 pub fn explore(scenario: &Scenario) -> Vec<Execution> {
-    // shuttle reports a deadlock by panicking: keep those off the console,
-    // and only those.
+    quietly(|| explore_all(scenario))
+}
+
+/// Run `f` with a panic hook that keeps the panics of shuttle's executions
+/// off the console (they are verdicts: a deadlock, a failed assertion) and
+/// passes every other panic on. It replaces, for that time, whatever hook
+/// is set, shuttle's own included: shuttle installs one, once per process,
+/// that records a failing schedule with the settings of the first test it
+/// ran, which would keep `shuttle_failure` from writing its own.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
     let previous = Arc::new(panic::take_hook());
     let passed_on = Arc::clone(&previous);
     panic::set_hook(Box::new(move |info| {
@@ -257,6 +265,16 @@ pub fn explore(scenario: &Scenario) -> Vec<Execution> {
             passed_on(info);
         }
     }));
+    let value = f();
+    drop(panic::take_hook()); // ours, and `passed_on` with it
+    match Arc::try_unwrap(previous) {
+        Ok(hook) => panic::set_hook(hook),
+        Err(hook) => panic::set_hook(Box::new(move |info| hook(info))),
+    }
+    value
+}
+
+fn explore_all(scenario: &Scenario) -> Vec<Execution> {
     let mut executions = Vec::new();
     let mut prefix = Vec::new();
     loop {
@@ -283,11 +301,6 @@ pub fn explore(scenario: &Scenario) -> Vec<Execution> {
             None => break,
         }
         prefix = next;
-    }
-    drop(panic::take_hook()); // ours, and `passed_on` with it
-    match Arc::try_unwrap(previous) {
-        Ok(hook) => panic::set_hook(hook),
-        Err(hook) => panic::set_hook(Box::new(move |info| hook(info))),
     }
     executions
 }
@@ -356,7 +369,7 @@ pub fn shuttle_failure(
     // On a thread of its own: shuttle does not write a schedule whose
     // length equals the last one it wrote, or skipped, on this thread
     // (a thread-local of its failure reporting).
-    std::thread::spawn(move || reported_failure(scenario))
+    std::thread::spawn(move || quietly(|| reported_failure(scenario)))
         .join()
         .expect("the search for shuttle's failure panicked")
 }

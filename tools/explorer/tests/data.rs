@@ -13,6 +13,15 @@ use shuttle::scheduler::DfsScheduler;
 use shuttle::{Config, FailurePersistence, Runner};
 use snapbox::{Data, assert_data_eq};
 
+/// One test at a time: shuttle's failure reporting and the explorer's
+/// quiet panic hook are the process's, and a failure search on one thread
+/// must not meet another's (a test ran alongside once made shuttle's
+/// report of model-failure go missing).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -31,6 +40,7 @@ fn scenario(name: &str) -> &'static Scenario {
 /// `cargo xtask scenarios` rewrites these; SNAPSHOTS=overwrite does too.
 #[test]
 fn the_committed_files_are_a_fresh_exploration() {
+    let _serial = one_at_a_time();
     let source = source();
     for scenario in SCENARIOS {
         for (path, text) in files(scenario, &source) {
@@ -48,6 +58,7 @@ fn the_committed_files_are_a_fresh_exploration() {
 /// whole; for those that can, shuttle must find a failure too).
 #[test]
 fn the_executions_are_those_of_shuttles_own_search() {
+    let _serial = one_at_a_time();
     for scenario in SCENARIOS {
         let executions = explore(scenario);
         let mut ours: BTreeMap<&str, usize> = BTreeMap::new();
@@ -105,6 +116,7 @@ fn the_executions_are_those_of_shuttles_own_search() {
 /// two that run one thread's pair before the other's lose nothing.
 #[test]
 fn the_lost_update_is_counted_by_hand_too() {
+    let _serial = one_at_a_time();
     let mut orders = Vec::new();
     for first in 0..4 {
         for second in first + 1..4 {
@@ -141,6 +153,7 @@ fn the_lost_update_is_counted_by_hand_too() {
 /// the code of the thread that takes it.
 #[test]
 fn the_code_shown_is_the_source_line_for_line() {
+    let _serial = one_at_a_time();
     let source = source();
     let lines: Vec<&str> = source.lines().collect();
     for scenario in SCENARIOS {
