@@ -15,6 +15,10 @@
 // - `.explorer[data-scenario=NAME]`: a scenario explorer; only on such a
 //   page are explorer/explorer.css, explorer/NAME.js (its data) and
 //   explorer/explorer.js loaded (src/explorer/explorer.js says the rest).
+// - `.quiz-lazy[data-quiz-script][data-quiz-style]`: the quiz bundle, added
+//   near a `.quiz-placeholder`; print.html: `ol.quiz-print` (src/quiz-print.js).
+// - over http(s), after load: the service worker `sw.js` at the book's root
+//   (offline reading; src/sw.js says the rest).
 (function () {
   "use strict";
 
@@ -196,9 +200,125 @@
     }
   }
 
+  // The quiz bundle (1.4 MB) loads once a quiz is a screen away: the build
+  // made mdbook-quiz's tags a div.quiz-lazy (xtask/src/book.rs, lazy_quiz).
+  var QUIZ_NEAR = "0px 0px 100% 0px";
+
+  function loadQuizWhenNear() {
+    var marker = document.querySelector(".quiz-lazy[data-quiz-script]");
+    var quizzes = document.querySelectorAll(".quiz-placeholder");
+    if (!marker || !quizzes.length) {
+      return;
+    }
+    var started = false;
+    var start = function () {
+      if (!started) {
+        started = true;
+        addQuiz(marker.getAttribute("data-quiz-script"),
+          marker.getAttribute("data-quiz-style"));
+      }
+    };
+    if (!("IntersectionObserver" in window)) {
+      start();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i].isIntersecting) {
+          observer.disconnect();
+          start();
+          return;
+        }
+      }
+    }, { rootMargin: QUIZ_NEAR });
+    for (var i = 0; i < quizzes.length; i++) {
+      observer.observe(quizzes[i]);
+    }
+  }
+
+  // The bundle draws on window's DOMContentLoaded, long past: its listener
+  // is kept aside and called once it has run. A script: file:// works.
+  function addQuiz(src, href) {
+    if (href) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = href;
+      document.head.appendChild(css);
+    }
+    var kept = [];
+    var realAdd = window.addEventListener;
+    window.addEventListener = function (type, listener) {
+      if (type === "DOMContentLoaded" && typeof listener === "function") {
+        kept.push(listener);
+      } else {
+        realAdd.apply(window, arguments);
+      }
+    };
+    var restore = function () {
+      window.addEventListener = realAdd;
+    };
+    var script = document.createElement("script");
+    script.src = src;
+    script.onerror = restore;
+    script.onload = function () {
+      restore();
+      var event = new Event("DOMContentLoaded");
+      for (var i = 0; i < kept.length; i++) {
+        kept[i].call(window, event);
+      }
+    };
+    document.body.appendChild(script);
+  }
+
+  // print.html links no quiz: src/quiz-print.js writes its questions out.
+  function printQuizQuestions() {
+    if (typeof path_to_root !== "undefined") {
+      var script = document.createElement("script");
+      script.src = path_to_root + "quiz-print.js";
+      document.body.appendChild(script);
+    }
+  }
+
+  // Offline reading: register the book's service worker (src/sw.js, at the
+  // root, so its scope is the whole book), which caches every file of the
+  // build. Over http(s) only (a file:// book needs no cache), and after the
+  // load event and an idle moment, so that the precache never competes
+  // with the page's own files (nor counts in its page weight).
+  function registerOffline() {
+    if (!("serviceWorker" in navigator) || typeof path_to_root === "undefined" ||
+        !/^https?:$/.test(window.location.protocol)) {
+      return;
+    }
+    var register = function () {
+      // Once registered, the browser itself checks sw.js for a new build
+      // on each page view (the cache is replaced from the next page on).
+      navigator.serviceWorker.register(path_to_root + "sw.js").catch(function () {
+        // No offline copy (a private window, a host without sw.js, or
+        // offline): the book reads the same online.
+      });
+    };
+    var idle = function () {
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(register, { timeout: 2000 });
+      } else {
+        window.setTimeout(register, 500);
+      }
+    };
+    if (document.readyState === "complete") {
+      idle();
+    } else {
+      window.addEventListener("load", idle);
+    }
+  }
+
   function init() {
     fixAccessibility();
     loadExplorers();
+    if (isPrintPage()) {
+      printQuizQuestions();
+    } else {
+      loadQuizWhenNear();
+    }
     markHangDemos();
     markPythonNotes();
     var notes = markInstructorNotes();
@@ -212,6 +332,7 @@
     if (side) {
       keepNotesSide();
     }
+    registerOffline();
   }
 
   // mdBook loads this script at the end of <body>: the page is parsed, so

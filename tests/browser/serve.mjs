@@ -56,8 +56,11 @@ export function startServer(root) {
       'Cache-Control': 'no-cache',
     };
     if (COMPRESS.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
-      if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(body, { level: 6 }));
-      body = gzCache.get(file);
+      // Kept with the bytes it was made of: a file changed since (the
+      // offline test's new build) is gzipped again, not served stale.
+      const kept = gzCache.get(file);
+      if (!kept || !kept.raw.equals(body)) gzCache.set(file, { raw: body, gz: zlib.gzipSync(body, { level: 6 }) });
+      body = gzCache.get(file).gz;
       headers['Content-Encoding'] = 'gzip';
       headers['Vary'] = 'Accept-Encoding';
     }

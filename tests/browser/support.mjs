@@ -90,7 +90,11 @@ export async function record(context, { mockPlayground = false, playCalls = [] }
   await context.route('**/*', async route => {
     const req = route.request();
     const u = req.url();
-    rec.requests.push(u);
+    // The pages' requests: not the offline service worker's (src/sw.js),
+    // which fetches every file of the book after a page's load, to cache
+    // them (specs/offline.spec.mjs tests those). Off the origin, both are
+    // answered below.
+    if (!req.serviceWorker()) rec.requests.push(u);
     if (isLocal(u)) return route.continue();
     rec.external.push(`${req.method()} ${u}`);
     let body = null;

@@ -47,7 +47,8 @@ pub fn build_book(args: &[String]) -> Result {
         Some(dir) => root().join(dir),
         None => root().join(build_dir()?),
     };
-    unlink_quiz_from_print(&dest)?;
+    lazy_quiz(&dest)?;
+    write_offline_manifest(&dest)?;
     println!(
         "build-book: built {} with no ERROR or WARN line and no broken link",
         dest.display()
@@ -91,44 +92,224 @@ fn read_book_toml() -> Result<toml_edit::DocumentMut> {
         .map_err(|e| fail(format!("{}: {e}", path.display())))
 }
 
-/// mdbook-quiz links its 1.4 MB script and its stylesheet on every page with
-/// a quiz, and the print page holds all chapters: unlink them there, so that
-/// it does not load a quiz nobody answers on paper (the empty placeholders
-/// stay).
-fn unlink_quiz_from_print(dest: &Path) -> Result {
-    let html = dest.join("html/print.html");
-    let print = if html.is_file() {
-        html
+// The quiz loads when the reader nears it. mdbook-quiz links its script
+// (1.4 MB) and stylesheet at each quiz, so they would load with the page;
+// here each pair of tags becomes a marker, `<div class="quiz-lazy"
+// data-quiz-script="..." data-quiz-style="..." hidden>`, from which
+// theme/lockbook.js (loadQuizWhenNear) adds them once the quiz is a screen
+// away. The print page holds all chapters and nobody answers on paper:
+// there the tags go, and lockbook.js writes the questions out
+// (printQuizQuestions). Only here: under `mdbook serve` (no xtask step) the
+// tags stay and the quiz loads with the page, as mdbook-quiz made it.
+
+/// mdbook-quiz 0.5's tags (mdbook-preprocessor-utils 0.3): the start of
+/// the tag, the file its path ends with, the end of the tag.
+const QUIZ_SCRIPT: [&str; 3] = [
+    r#"<script type="text/javascript" src=""#,
+    "quiz/quiz-embed.iife.js",
+    r#""></script>"#,
+];
+const QUIZ_STYLE: [&str; 3] = [
+    r#"<link rel="stylesheet" type="text/css" href=""#,
+    "quiz/style.css",
+    r#"">"#,
+];
+
+/// Makes every page of the book in `dest` (its html/ folder when the link
+/// checker made one) load the quiz lazily, and unlinks it from print.html.
+fn lazy_quiz(dest: &Path) -> Result {
+    let html = if dest.join("html/index.html").is_file() {
+        dest.join("html")
     } else {
-        dest.join("print.html")
+        dest.to_owned()
     };
-    if !print.is_file() {
-        return Ok(());
-    }
-    let text = fs::read_to_string(&print)
-        .context(|| format!("cannot read {}", print.display()))?;
-    let unlinked = text
-        .replace(
-            r#"<script type="text/javascript" src="quiz/quiz-embed.iife.js"></script>"#,
-            "",
-        )
-        .replace(
-            r#"<link rel="stylesheet" type="text/css" href="quiz/style.css">"#,
-            "",
-        );
-    if unlinked.contains("quiz/quiz-embed")
-        || unlinked.contains("quiz/style.css")
-    {
-        return Err(fail(format!(
-            "build-book: {} still links the quiz bundle (did mdbook-quiz change its markup?)",
-            print.display()
-        )));
-    }
-    if unlinked != text {
-        fs::write(&print, unlinked)
-            .context(|| format!("cannot write {}", print.display()))?;
+    for path in files(&html)? {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let text = fs::read_to_string(&path)
+            .context(|| format!("cannot read {}", path.display()))?;
+        let print = path == html.join("print.html");
+        let lazy = lazy_quiz_tags(&text, print);
+        let [_, script, script_end] = QUIZ_SCRIPT;
+        let [_, style, style_end] = QUIZ_STYLE;
+        if lazy.contains(&format!("{script}{script_end}"))
+            || lazy.contains(&format!("{style}{style_end}"))
+        {
+            return Err(fail(format!(
+                "build-book: {} still links the quiz bundle (did mdbook-quiz change its markup?)",
+                path.display()
+            )));
+        }
+        if lazy != text {
+            fs::write(&path, lazy)
+                .context(|| format!("cannot write {}", path.display()))?;
+        }
     }
     Ok(())
+}
+
+/// `html` with each quiz script tag, and the stylesheet link right after
+/// it, made one `quiz-lazy` marker (on the print page: removed).
+fn lazy_quiz_tags(html: &str, print: bool) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(QUIZ_SCRIPT[0]) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some((script, len)) = quiz_tag(rest, QUIZ_SCRIPT) else {
+            out.push_str(QUIZ_SCRIPT[0]);
+            rest = &rest[QUIZ_SCRIPT[0].len()..];
+            continue;
+        };
+        rest = &rest[len..];
+        let style = quiz_tag(rest, QUIZ_STYLE).map(|(href, len)| {
+            rest = &rest[len..];
+            href
+        });
+        if !print {
+            out.push_str(&format!(
+                r#"<div class="quiz-lazy" data-quiz-script="{script}" data-quiz-style="{}" hidden></div>"#,
+                style.unwrap_or_default()
+            ));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// If `s` starts with the tag `[open, file, close]` whose path is `file`
+/// below zero or more `../`, its path and length.
+fn quiz_tag<'a>(
+    s: &'a str,
+    [open, file, close]: [&str; 3],
+) -> Option<(&'a str, usize)> {
+    let rest = s.strip_prefix(open)?;
+    let end = rest.find('"')?;
+    let path = &rest[..end];
+    let up = path.strip_suffix(file)?;
+    if !up.split_terminator('/').all(|p| p == "..")
+        || !up.is_empty() && !up.ends_with('/')
+    {
+        return None;
+    }
+    rest[end..]
+        .starts_with(close)
+        .then_some((path, open.len() + end + close.len()))
+}
+
+// Offline reading (src/sw.js, the service worker theme/lockbook.js
+// registers): the built sw.js gets the list of every file of the build and a
+// version, a hash of their paths and contents. Only here: `mdbook serve`
+// builds without xtask, and there the worker finds no list and unregisters
+// itself (an author never reads a cached page).
+
+/// The line of src/sw.js that the build replaces with the manifest.
+const OFFLINE_LINE: &str = "var OFFLINE = null;";
+
+/// Writes the offline manifest into the built sw.js of the book in `dest`
+/// (its html/ folder when the link checker made one): every file but sw.js
+/// itself and dot files (.nojekyll), sorted, paths relative to the root.
+fn write_offline_manifest(dest: &Path) -> Result {
+    let html = if dest.join("html/index.html").is_file() {
+        dest.join("html")
+    } else {
+        dest.to_owned()
+    };
+    let sw = html.join("sw.js");
+    if !sw.exists() {
+        // A book without the offline worker (the harness's self-test
+        // fixture builds with this command too): nothing to list.
+        return Ok(());
+    }
+    let text = fs::read_to_string(&sw)
+        .context(|| format!("cannot read {} (src/sw.js)", sw.display()))?;
+    let mut entries = Vec::new();
+    for path in files(&html)? {
+        let rel = path.strip_prefix(&html).map_err(|_| {
+            fail(format!("{} is outside {}", path.display(), html.display()))
+        })?;
+        let parts = rel
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| fail(format!("{}: not UTF-8", path.display())))?;
+        if parts == ["sw.js"] || parts.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        let bytes = fs::read(&path)
+            .context(|| format!("cannot read {}", path.display()))?;
+        entries.push((parts.join("/"), bytes));
+    }
+    let manifest = offline_manifest(&mut entries);
+    let line = format!("var OFFLINE = {manifest};");
+    let written = text.replacen(OFFLINE_LINE, &line, 1);
+    if written == text {
+        return Err(fail(format!(
+            "build-book: {} has no `{OFFLINE_LINE}` line to replace with the offline manifest",
+            sw.display()
+        )));
+    }
+    fs::write(&sw, written)
+        .context(|| format!("cannot write {}", sw.display()))?;
+    println!(
+        "build-book: offline manifest: {} files, version {}",
+        entries.len(),
+        offline_version(&entries)
+    );
+    Ok(())
+}
+
+/// `{"version":"...","files":["404.html",...]}` (JSON, a JavaScript
+/// literal): the files sorted by path, the version from
+/// [`offline_version`].
+fn offline_manifest(entries: &mut [(String, Vec<u8>)]) -> String {
+    entries.sort();
+    let files = entries
+        .iter()
+        .map(|(path, _)| json_string(path))
+        .collect::<Vec<_>>()
+        .join(",");
+    format!(
+        r#"{{"version":"{}","files":[{files}]}}"#,
+        offline_version(entries)
+    )
+}
+
+/// A hash (64-bit FNV-1a, hex) of the sorted files' paths, lengths and
+/// contents: any file added, removed, renamed or changed changes it. It
+/// names a cache, nothing more (no secret, no integrity check).
+fn offline_version(sorted: &[(String, Vec<u8>)]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for (path, bytes) in sorted {
+        eat(path.as_bytes());
+        eat(&(bytes.len() as u64).to_le_bytes());
+        eat(bytes);
+    }
+    format!("{hash:016x}")
+}
+
+/// `s` as a JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `cargo xtask browser-test [--skip-build] [-- PLAYWRIGHT_ARGS]`: builds
@@ -359,6 +540,57 @@ impl Drop for TempDir {
 mod tests {
     use super::*;
 
+    // As mdbook-quiz 0.5.0 writes them (checked in a build's threads.html).
+    const TAGS: &str = concat!(
+        r#"<script type="text/javascript" src="quiz/quiz-embed.iife.js"></script>"#,
+        r#"<link rel="stylesheet" type="text/css" href="quiz/style.css">"#
+    );
+
+    #[test]
+    fn quiz_tags_become_a_lazy_marker_and_go_from_print() {
+        let page = format!("<div class=\"quiz-placeholder\"></div>\n{TAGS}\n");
+        let marker = concat!(
+            r#"<div class="quiz-lazy" data-quiz-script="quiz/quiz-embed.iife.js" "#,
+            r#"data-quiz-style="quiz/style.css" hidden></div>"#
+        );
+        assert_eq!(
+            lazy_quiz_tags(&page, false),
+            format!("<div class=\"quiz-placeholder\"></div>\n{marker}\n")
+        );
+        assert_eq!(lazy_quiz_tags(&format!("{TAGS}x{TAGS}"), true), "x");
+        // A chapter in a folder: its paths go up.
+        let nested = TAGS.replace("\"quiz/", "\"../quiz/");
+        assert!(lazy_quiz_tags(&nested, false).contains(
+            r#"data-quiz-script="../quiz/quiz-embed.iife.js" data-quiz-style="../quiz/style.css""#
+        ));
+        // Another script, or a path from elsewhere, stays.
+        for other in [
+            r#"<script type="text/javascript" src="x.js"></script>"#,
+            r#"<script type="text/javascript" src="//h/quiz/quiz-embed.iife.js"></script>"#,
+        ] {
+            assert_eq!(lazy_quiz_tags(other, false), other);
+        }
+    }
+
+    #[test]
+    fn lazy_quiz_rewrites_each_page_and_fails_on_a_tag_it_cannot() {
+        let dir = TempDir::new("lazy-quiz-test").unwrap();
+        let html = dir.path().join("html");
+        fs::create_dir_all(&html).unwrap();
+        fs::write(html.join("index.html"), "<p>a</p>").unwrap();
+        fs::write(html.join("a.html"), TAGS).unwrap();
+        fs::write(html.join("print.html"), format!("p{TAGS}")).unwrap();
+        lazy_quiz(dir.path()).unwrap();
+        let a = fs::read_to_string(html.join("a.html")).unwrap();
+        assert!(a.starts_with(r#"<div class="quiz-lazy""#), "{a}");
+        let print = fs::read_to_string(html.join("print.html")).unwrap();
+        assert_eq!(print, "p");
+        // mdbook-quiz's markup changed (here: another type): a failure.
+        let changed = TAGS.replace("text/javascript", "module");
+        fs::write(html.join("a.html"), changed).unwrap();
+        assert!(lazy_quiz(dir.path()).is_err());
+    }
+
     #[test]
     fn quiz_lines_go_and_the_rest_stays() {
         let text =
@@ -422,5 +654,85 @@ optional = true
         );
         assert_eq!(dest_dir(&args(&[])).unwrap(), None);
         assert!(dest_dir(&args(&["--dest-dir"])).is_err());
+    }
+
+    fn entries(files: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+            .collect()
+    }
+
+    fn version_of(files: &[(&str, &str)]) -> String {
+        let mut e = entries(files);
+        e.sort();
+        offline_version(&e)
+    }
+
+    #[test]
+    fn the_offline_version_changes_with_any_file() {
+        let book = [("index.html", "<p>a</p>"), ("fonts/f.woff2", "F")];
+        let v = version_of(&book);
+        assert_eq!(v.len(), 16);
+        // Same files, any order: same version.
+        assert_eq!(version_of(&[book[1], book[0]]), v);
+        // A changed byte, a renamed file, an added or removed one.
+        assert_ne!(version_of(&[("index.html", "<p>b</p>"), book[1]]), v);
+        assert_ne!(version_of(&[("main.html", "<p>a</p>"), book[1]]), v);
+        assert_ne!(version_of(&[book[0], book[1], ("x.js", "")]), v);
+        assert_ne!(version_of(&[book[0]]), v);
+        // Bytes moved from one file's end to the next file's path.
+        assert_ne!(
+            version_of(&[("a", "bc"), ("d", "")]),
+            version_of(&[("a", "b"), ("cd", "")])
+        );
+    }
+
+    #[test]
+    fn the_offline_manifest_lists_the_files_sorted() {
+        let mut e = entries(&[("b.html", "B"), ("a \"q\".js", "A")]);
+        let manifest = offline_manifest(&mut e);
+        let version = offline_version(&e);
+        assert_eq!(
+            manifest,
+            format!(
+                r#"{{"version":"{version}","files":["a \"q\".js","b.html"]}}"#
+            )
+        );
+        assert_eq!(json_string("a\\b\n"), r#""a\\b\u000a""#);
+    }
+
+    #[test]
+    fn the_built_sw_gets_the_offline_manifest_once() {
+        let dir = TempDir::new("offline-test").unwrap();
+        let html = dir.path().join("html");
+        fs::create_dir_all(html.join("fonts")).unwrap();
+        fs::write(html.join("index.html"), "<p>a</p>").unwrap();
+        fs::write(html.join("fonts/f.woff2"), "F").unwrap();
+        fs::write(html.join(".nojekyll"), "").unwrap();
+        let sw = format!("a;\n{OFFLINE_LINE} // note\nb;\n");
+        fs::write(html.join("sw.js"), &sw).unwrap();
+        write_offline_manifest(dir.path()).unwrap();
+        let written = fs::read_to_string(html.join("sw.js")).unwrap();
+        let mut e =
+            entries(&[("index.html", "<p>a</p>"), ("fonts/f.woff2", "F")]);
+        let manifest = offline_manifest(&mut e);
+        assert_eq!(
+            written,
+            format!("a;\nvar OFFLINE = {manifest}; // note\nb;\n")
+        );
+        assert!(manifest.contains(r#"["fonts/f.woff2","index.html"]"#));
+        // Built again without mdBook's fresh copy: no line to replace.
+        assert!(write_offline_manifest(dir.path()).is_err());
+        // A book with no worker at all has nothing to list.
+        let bare = TempDir::new("offline-test-bare").unwrap();
+        fs::write(bare.path().join("index.html"), "<p>a</p>").unwrap();
+        assert!(write_offline_manifest(bare.path()).is_ok());
+        // A changed file, a new version.
+        fs::write(html.join("sw.js"), &sw).unwrap();
+        fs::write(html.join("index.html"), "<p>b</p>").unwrap();
+        write_offline_manifest(dir.path()).unwrap();
+        let again = fs::read_to_string(html.join("sw.js")).unwrap();
+        assert!(!again.contains(&offline_version(&e)));
     }
 }

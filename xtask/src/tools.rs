@@ -184,8 +184,9 @@ pub fn debugger() -> Result {
 }
 
 /// What the browser tests need beyond Rust, installed when missing:
-/// Chromium, npm, and tests/browser's pinned Node packages. Returns the
-/// Chromium to run.
+/// Chromium, npm, tests/browser's pinned Node packages, and poppler's
+/// pdftotext and pdfinfo (which read back the PDF of the book that
+/// specs/pdf.spec.mjs prints). Returns the Chromium to run.
 pub fn browser() -> Result<PathBuf> {
     let mut apt = Apt { updated: false };
     let chromium = match std::env::var_os("CHROMIUM").filter(|c| !c.is_empty())
@@ -214,6 +215,14 @@ pub fn browser() -> Result<PathBuf> {
     if process::which("npm").is_none() {
         println!("install-tools: installing Node.js and npm (Debian packages)");
         apt.install(&["nodejs", "npm"])?;
+    }
+    if process::which("pdftotext").is_none()
+        || process::which("pdfinfo").is_none()
+    {
+        println!(
+            "install-tools: installing pdftotext and pdfinfo (Debian package poppler-utils)"
+        );
+        apt.install(&["poppler-utils"])?;
     }
     node_packages()?;
     Ok(chromium)
