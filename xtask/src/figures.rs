@@ -23,15 +23,7 @@ pub fn plot_costs(args: &[String]) -> Result {
     }
     fs::create_dir_all(&criterion)
         .context(|| format!("cannot make {}", criterion.display()))?;
-    let bench = [
-        "bench",
-        "--locked",
-        "-p",
-        "lockbook-benches",
-        "--bench",
-        "locks",
-    ];
-    let mut build = cmd("cargo", &bench);
+    let mut build = bench("locks");
     build.arg("--no-run");
     process::run(build, 30 * MINUTE)?;
     // How busy the machine was, and how much CPU time the run got: other
@@ -39,7 +31,7 @@ pub fn plot_costs(args: &[String]) -> Result {
     let load_before = load_average();
     let cpu_before = children_cpu_seconds()?;
     let start = Instant::now();
-    process::run(cmd("cargo", &bench), 20 * MINUTE)?;
+    process::run(bench("locks"), 20 * MINUTE)?;
     let wall = start.elapsed().as_secs_f64();
     let cpu = children_cpu_seconds()?;
     // book-figures reads: load before, then wall, user and system seconds.
@@ -50,6 +42,38 @@ pub fn plot_costs(args: &[String]) -> Result {
     );
     fs::write(criterion.join("costs-run.txt"), run)
         .context(|| "cannot write costs-run.txt".into())?;
+    plot(&criterion, &[])
+}
+
+/// `cargo xtask async-costs`: runs benches/async_locks.rs (std's `Mutex`
+/// and tokio's, from a task; about 10 s) and writes the medians to
+/// src/images/async-costs.txt, which "Locks in async code" quotes.
+pub fn async_costs(args: &[String]) -> Result {
+    no_args("async-costs", args)?;
+    let criterion = target_dir().join("criterion");
+    let _ = fs::remove_dir_all(criterion.join("async"));
+    process::run(bench("async_locks"), 20 * MINUTE)?;
+    plot(&criterion, &["--async"])
+}
+
+/// `cargo bench` of one benchmark file of benches/.
+fn bench(file: &str) -> std::process::Command {
+    cmd(
+        "cargo",
+        &[
+            "bench",
+            "--locked",
+            "-p",
+            "lockbook-benches",
+            "--bench",
+            file,
+        ],
+    )
+}
+
+/// book-figures' plot-costs on criterion's results, into src/images
+/// (`flags` before the folders: `--async` for the async table only).
+fn plot(criterion: &Path, flags: &[&str]) -> Result {
     let mut draw = cmd(
         "cargo",
         &[
@@ -63,42 +87,8 @@ pub fn plot_costs(args: &[String]) -> Result {
             "--",
         ],
     );
-    draw.arg(&criterion).arg("src/images");
+    draw.args(flags).arg(criterion).arg("src/images");
     process::run(draw, 10 * MINUTE)
-}
-
-/// `cargo xtask async-costs`: runs benches/async_locks.rs (std's `Mutex`
-/// and tokio's, from a task; about 10 s) and writes the medians to
-/// src/images/async-costs.txt, which "Locks in async code" quotes.
-pub fn async_costs(args: &[String]) -> Result {
-    no_args("async-costs", args)?;
-    let criterion = target_dir().join("criterion");
-    let _ = fs::remove_dir_all(criterion.join("async"));
-    let bench = [
-        "bench",
-        "--locked",
-        "-p",
-        "lockbook-benches",
-        "--bench",
-        "async_locks",
-    ];
-    process::run(cmd("cargo", &bench), 20 * MINUTE)?;
-    let mut write = cmd(
-        "cargo",
-        &[
-            "run",
-            "--locked",
-            "-q",
-            "-p",
-            "book-figures",
-            "--bin",
-            "plot-costs",
-            "--",
-            "--async",
-        ],
-    );
-    write.arg(&criterion).arg("src/images");
-    process::run(write, 10 * MINUTE)
 }
 
 /// The 1-minute load average, as /proc/loadavg writes it.
