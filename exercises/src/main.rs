@@ -2,12 +2,14 @@
 //!
 //! It reads `exercises.toml` at the repository root, runs each exercise with
 //! `cargo run --example NAME` there (so the examples build in the
-//! repository's own target dir, as when the learner types that command) and
+//! repository's own target dir, as when the learner types that command;
+//! `check-all` builds them all at once, see `build_examples`) and
 //! keeps the progress in `target/exercises/progress.toml` (or in the folder
 //! `EXERCISES_STATE_DIR` names).
 
 mod progress;
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -210,6 +212,81 @@ impl Outcome {
     }
 }
 
+/// The examples `build_examples` built: each one's program, and the
+/// compile errors of those that did not build.
+#[derive(Default)]
+struct Built {
+    executables: HashMap<String, PathBuf>,
+    errors: HashMap<String, String>,
+    cargo_said: String,
+}
+
+impl Built {
+    /// Run the program of `example` at `root`; `Err` with the compile
+    /// errors if it did not build.
+    fn run(
+        &self,
+        example: &str,
+        root: &Path,
+    ) -> Result<std::result::Result<Outcome, String>> {
+        let Some(exe) = self.executables.get(example) else {
+            let said = self.errors.get(example).unwrap_or(&self.cargo_said);
+            return Ok(Err(said.clone()));
+        };
+        let mut cmd = Command::new(exe);
+        cmd.current_dir(root);
+        Ok(Ok(outcome(cmd, false, example)?))
+    }
+}
+
+/// cargo: the one that runs this runner (`CARGO`), or the one on PATH.
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Run `cmd` to its end and keep what it printed. With `echo`, its stdout
+/// is shown as it comes and its stderr goes straight to the terminal.
+fn outcome(mut cmd: Command, echo: bool, what: &str) -> Result<Outcome> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(if echo {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        });
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {what}: {e}"))?;
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
+            text
+        })
+    });
+    let mut stdout = String::new();
+    let pipe = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(pipe).lines() {
+        let line = line.unwrap_or_else(|e| format!("<unreadable: {e}>"));
+        if echo {
+            println!("{line}");
+        }
+        stdout.push_str(&line);
+        stdout.push('\n');
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("cannot wait for {what}: {e}"))?;
+    let stderr = stderr
+        .map(|h| h.join().unwrap_or_default())
+        .unwrap_or_default();
+    Ok(Outcome {
+        code: status.code(),
+        stdout,
+        stderr,
+    })
+}
+
 impl Context<'_> {
     fn named(&self, name: Option<&str>, command: &str) -> Result<&Exercise> {
         let Some(name) = name else {
@@ -309,51 +386,65 @@ impl Context<'_> {
         features: &[String],
         echo: bool,
     ) -> Result<Outcome> {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(self.root)
-            .args(["run", "--quiet", "--example", example])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(if echo {
-                Stdio::inherit()
-            } else {
-                Stdio::piped()
-            });
+        let mut cmd = cargo();
+        cmd.current_dir(self.root).args([
+            "run",
+            "--quiet",
+            "--example",
+            example,
+        ]);
         if !features.is_empty() {
             cmd.args(["--features", &features.join(",")]);
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start cargo: {e}"))?;
-        let stderr = child.stderr.take().map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
-                text
-            })
-        });
-        let mut stdout = String::new();
-        let pipe = child.stdout.take().expect("stdout is piped");
-        for line in BufReader::new(pipe).lines() {
-            let line = line.unwrap_or_else(|e| format!("<unreadable: {e}>"));
-            if echo {
-                println!("{line}");
+        outcome(cmd, echo, "cargo")
+    }
+
+    /// Every example of the workspace, built by one `cargo build
+    /// --workspace --examples`: the build that `cargo test --workspace`
+    /// has already made (its features unified over the workspace), so
+    /// check-all after the tests compiles nothing again, where a `cargo
+    /// run` per exercise, with the exercise's own features, built each one
+    /// a second time. Those features are checked by the book's tests
+    /// (tests/book/manifest.rs), and `run` uses them. `--keep-going`: a
+    /// starter that does not compile is reported, the others still run.
+    fn build_examples(&self) -> Result<Built> {
+        let mut cmd = cargo();
+        cmd.current_dir(self.root).args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--examples",
+            "--keep-going",
+            "--message-format=json",
+        ]);
+        let out = outcome(cmd, false, "cargo")?;
+        let mut built = Built::default();
+        for line in out.stdout.lines() {
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(line)
+            else {
+                continue;
+            };
+            let target = msg["target"]["name"].as_str().unwrap_or_default();
+            match msg["reason"].as_str() {
+                Some("compiler-artifact") => {
+                    if let Some(exe) = msg["executable"].as_str() {
+                        built.executables.insert(target.into(), exe.into());
+                    }
+                }
+                Some("compiler-message")
+                    if msg["message"]["level"] == "error" =>
+                {
+                    let text = msg["message"]["rendered"].as_str();
+                    let errors = built.errors.entry(target.into()).or_default();
+                    errors.push_str(text.unwrap_or_default());
+                }
+                _ => {}
             }
-            stdout.push_str(&line);
-            stdout.push('\n');
         }
-        let status = child
-            .wait()
-            .map_err(|e| format!("cannot wait for cargo: {e}"))?;
-        let stderr = stderr
-            .map(|h| h.join().unwrap_or_default())
-            .unwrap_or_default();
-        Ok(Outcome {
-            code: status.code(),
-            stdout,
-            stderr,
-        })
+        // Anything cargo itself said (a broken manifest, a missing
+        // dependency) goes with every example that did not build.
+        built.cargo_said = out.stderr;
+        Ok(built)
     }
 
     /// Run one exercise for the learner and record its state.
@@ -480,6 +571,7 @@ impl Context<'_> {
 
     fn check_all(&self) -> Result<ExitCode> {
         let width = self.manifest.name_width();
+        let built = self.build_examples()?;
         let mut wrong = 0;
         for ex in &self.manifest.exercise {
             let mut problems = Vec::new();
@@ -494,8 +586,21 @@ impl Context<'_> {
                     problems.push(msg);
                     continue;
                 }
-                let out = self.cargo_run(&example, &ex.features, false)?;
                 let is_starter = example == ex.name;
+                let out = match built.run(&example, self.root)? {
+                    Ok(out) => out,
+                    Err(errors) => {
+                        let which =
+                            if is_starter { "starter" } else { "solution" };
+                        problems.push(format!("{which} does not compile"));
+                        shown.push(Outcome {
+                            code: None,
+                            stdout: String::new(),
+                            stderr: errors,
+                        });
+                        continue;
+                    }
+                };
                 let ok = if is_starter {
                     out.code == Some(1) && out.has_line("FAIL")
                 } else {

@@ -490,3 +490,31 @@ fn check_all_passes_the_fixture_and_catches_a_wrong_pair() {
     ));
     assert!(run.stdout.ends_with("check-all: 0 of 2 exercises right\n"));
 }
+
+#[test]
+fn check_all_names_a_starter_that_does_not_compile_and_checks_the_rest() {
+    let book = FakeBook::new("check-all-broken");
+    std::fs::write(
+        book.path("examples/ex_greet.rs"),
+        "fn main() { let x: u32 = \"hello\"; }\n",
+    )
+    .unwrap();
+    let run = book.run(&["check-all"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("ok     ex_count  starter FAILs, solution PASSes")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("WRONG  ex_greet  starter does not compile")
+    );
+    // rustc's own report follows, as it prints it.
+    assert!(
+        run.stdout
+            .contains("         | error[E0308]: mismatched types"),
+        "{run:?}"
+    );
+    assert!(run.stdout.ends_with("check-all: 1 of 2 exercises right\n"));
+}
