@@ -8,6 +8,9 @@
 //!   download is timed);
 //! - cargo-test: warm `cargo test --workspace --locked`;
 //! - xtask-test: warm `cargo xtask test`, the README's whole test command;
+//! - disk: a clone of HEAD with an empty target folder, `cargo xtask test`
+//!   run in it as CI runs it, and the size of its target folder at the end
+//!   (the build only grows, so the end is the peak);
 //! - blocks: the cost of one block in the block tests (skeptic, through
 //!   its wrapper) beside a bare `rustc` compile and run of the same block.
 //!
@@ -28,7 +31,7 @@ use crate::process::{self, MINUTE, SECOND, cmd};
 use crate::{Context, Result, fail, root, target_dir, usage};
 
 pub const MEASUREMENTS: &[&str] =
-    &["fresh-clone", "cargo-test", "xtask-test", "blocks"];
+    &["fresh-clone", "cargo-test", "xtask-test", "disk", "blocks"];
 
 struct Options {
     chosen: Vec<&'static str>,
@@ -126,6 +129,7 @@ pub fn run(args: &[String]) -> Result {
             "fresh-clone" => fresh_clone()?,
             "cargo-test" => warm_cargo_test(options.runs)?,
             "xtask-test" => warm_xtask_test(options.whole_runs)?,
+            "disk" => disk()?,
             _ => blocks(options.runs)?,
         };
         for row in &new {
@@ -210,14 +214,19 @@ fn timed_quietly(
     Ok(took)
 }
 
-fn fresh_clone() -> Result<Vec<Row>> {
-    let work = TempDir::new("fresh-clone")?;
+/// A clone of the committed HEAD in `work` (changes not yet committed are
+/// not in it), as a learner's `git clone` would be.
+fn clone_head(work: &TempDir) -> Result<PathBuf> {
     let clone = work.path().join("lockbook");
-    // A clone of the committed HEAD (changes not yet committed are not in
-    // it), as a learner's `git clone` would be.
     let mut git = cmd("git", &["clone", "--quiet"]);
     git.arg(root()).arg(&clone);
     process::run(git, 10 * MINUTE)?;
+    Ok(clone)
+}
+
+fn fresh_clone() -> Result<Vec<Row>> {
+    let work = TempDir::new("fresh-clone")?;
+    let clone = clone_head(&work)?;
     let mut run =
         cmd("cargo", &["run", "--locked", "--example", "lost_update"]);
     run.current_dir(&clone)
@@ -327,6 +336,34 @@ fn warm_xtask_test(runs: usize) -> Result<Vec<Row>> {
         figure: format!("{median:.1} s (median)"),
         target: format!("at most 150 s, {}", verdict(median, 150.0)),
         runs: runs_text(&times),
+    }])
+}
+
+/// The disk a whole cold test run fills: CI's `cargo xtask test` on a
+/// fresh clone, then `du` of the clone's target folder (it holds every
+/// build of the run, loom's, the self-test's and the benchmarks' too).
+fn disk() -> Result<Vec<Row>> {
+    let work = TempDir::new("disk")?;
+    let clone = clone_head(&work)?;
+    let mut test = cmd("cargo", &["xtask", "test"]);
+    test.current_dir(&clone).env_remove("CARGO_TARGET_DIR");
+    println!("cargo xtask test in a fresh clone (minutes)");
+    let took = timed_quietly(test, 90 * MINUTE)?;
+    let mut du = cmd("du", &["-sk", "target"]);
+    du.current_dir(&clone);
+    let out = process::stdout(du, MINUTE)?;
+    let kb: f64 = out
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| fail(format!("bench: cannot read du's `{out}`")))?;
+    let gb = kb / (1024.0 * 1024.0);
+    Ok(vec![Row {
+        what: "fresh clone, `cargo xtask test`: size of target/ at the end"
+            .into(),
+        figure: format!("{gb:.2} GB (the run took {took:.0} s)"),
+        target: format!("at most 3 GB, {}", verdict(gb, 3.0)),
+        runs: "1 run, tools and crate sources already downloaded".into(),
     }])
 }
 
@@ -591,7 +628,7 @@ mod tests {
             .unwrap();
         assert_eq!(o.chosen, ["blocks", "fresh-clone"]);
         assert_eq!(o.runs, 2);
-        let o = parse(&args(&["--skip", "xtask-test"])).unwrap();
+        let o = parse(&args(&["--skip", "xtask-test,disk"])).unwrap();
         assert_eq!(o.chosen, ["fresh-clone", "cargo-test", "blocks"]);
         assert!(parse(&args(&["--only", "nope"])).is_err());
         assert!(parse(&args(&["--runs", "0"])).is_err());
