@@ -408,6 +408,10 @@ impl Context<'_> {
     /// (tests/book/manifest.rs), and `run` uses them. `--keep-going`: a
     /// starter that does not compile is reported, the others still run.
     fn build_examples(&self) -> Result<Built> {
+        eprintln!(
+            "check-all: building every starter and solution \
+             (cargo build --workspace --examples)"
+        );
         let mut cmd = cargo();
         cmd.current_dir(self.root).args([
             "build",
