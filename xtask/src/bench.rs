@@ -339,6 +339,20 @@ fn warm_xtask_test(runs: usize) -> Result<Vec<Row>> {
     }])
 }
 
+/// What `folder` holds on disk, in GB, as `du` counts it (each hard link
+/// once: cargo links every program it builds under two names).
+pub fn size_gb(folder: &Path) -> Result<f64> {
+    let mut du = cmd("du", &["-sk"]);
+    du.arg(folder);
+    let out = process::stdout(du, MINUTE)?;
+    let kb: f64 = out
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| fail(format!("cannot read du's `{out}`")))?;
+    Ok(kb / (1024.0 * 1024.0))
+}
+
 /// The disk a whole cold test run fills: CI's `cargo xtask test` on a
 /// fresh clone, then `du` of the clone's target folder (it holds every
 /// build of the run, loom's, the self-test's and the benchmarks' too).
@@ -349,15 +363,7 @@ fn disk() -> Result<Vec<Row>> {
     test.current_dir(&clone).env_remove("CARGO_TARGET_DIR");
     println!("cargo xtask test in a fresh clone (minutes)");
     let took = timed_quietly(test, 90 * MINUTE)?;
-    let mut du = cmd("du", &["-sk", "target"]);
-    du.current_dir(&clone);
-    let out = process::stdout(du, MINUTE)?;
-    let kb: f64 = out
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| fail(format!("bench: cannot read du's `{out}`")))?;
-    let gb = kb / (1024.0 * 1024.0);
+    let gb = size_gb(&clone.join("target"))?;
     Ok(vec![Row {
         what: "fresh clone, `cargo xtask test`: size of target/ at the end"
             .into(),
@@ -618,6 +624,17 @@ mod tests {
             skeptic_tests(list),
             ["src_races_md_line_42", "readme_md_line_7"]
         );
+    }
+
+    #[test]
+    fn size_counts_a_hard_link_once() {
+        let dir = TempDir::new("size-test").unwrap();
+        let file = dir.path().join("program");
+        fs::write(&file, vec![1u8; 2 << 20]).unwrap();
+        let one = size_gb(dir.path()).unwrap();
+        assert!((0.0019..0.0021).contains(&one), "{one} GB for 2 MiB");
+        fs::hard_link(&file, dir.path().join("program-hash")).unwrap();
+        assert_eq!(size_gb(dir.path()).unwrap(), one);
     }
 
     #[test]

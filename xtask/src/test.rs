@@ -160,6 +160,16 @@ pub fn run(args: &[String]) -> Result {
         println!("  {:>8}  {name}", process::seconds(*took));
     }
     println!("  {:>8}  in all", process::seconds(start.elapsed()));
+    // A line for the log, not a check: what the run left on disk (CI's
+    // disk is limited; `cargo xtask bench --only disk` holds the target).
+    match crate::bench::size_gb(&crate::target_dir()) {
+        Ok(gb) => {
+            println!("  {gb:>6.2} GB in {}", crate::target_dir().display())
+        }
+        Err(e) => {
+            println!("  (size of the target folder unknown: {})", e.message)
+        }
+    }
     println!("\nAll tests passed.");
     Ok(())
 }
