@@ -230,8 +230,17 @@ impl Built {
         root: &Path,
     ) -> Result<std::result::Result<Outcome, String>> {
         let Some(exe) = self.executables.get(example) else {
-            let said = self.errors.get(example).unwrap_or(&self.cargo_said);
-            return Ok(Err(said.clone()));
+            // Its own errors; or, if it has none, what stopped it: the
+            // errors of what it depends on (the library) and cargo's own.
+            let said = match self.errors.get(example) {
+                Some(own) => own.clone(),
+                None => {
+                    let mut all: Vec<&String> = self.errors.values().collect();
+                    all.push(&self.cargo_said);
+                    all.into_iter().map(String::as_str).collect()
+                }
+            };
+            return Ok(Err(said));
         };
         let mut cmd = Command::new(exe);
         cmd.current_dir(root);

@@ -518,3 +518,23 @@ fn check_all_names_a_starter_that_does_not_compile_and_checks_the_rest() {
     );
     assert!(run.stdout.ends_with("check-all: 1 of 2 exercises right\n"));
 }
+
+#[test]
+fn check_all_shows_the_library_error_that_stops_every_example() {
+    let book = FakeBook::new("check-all-broken-lib");
+    std::fs::write(book.path("src/lib.rs"), "pub fn f() -> u8 { 300 }\n")
+        .unwrap();
+    let run = book.run(&["check-all"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("WRONG  ex_count  starter does not compile; solution does not compile"),
+        "{run:?}"
+    );
+    // rustc's own message about the library, not only cargo's summary.
+    assert!(
+        run.stdout.contains("literal out of range for `u8`"),
+        "{run:?}"
+    );
+    assert!(run.stdout.ends_with("check-all: 0 of 2 exercises right\n"));
+}
